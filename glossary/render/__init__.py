@@ -1,0 +1,1 @@
+"""Views: functions that turn core results into rich renderables (never print)."""
