@@ -1,0 +1,226 @@
+"""Gradient clipping: by value, by the norm of one array, and by the global norm of many.
+
+    clip_by_value:        g <- min(max(g, -v), v)                          element-wise
+    clip_by_norm:         g <- g * min(1, m / (||g||_p + eps))
+    clip_by_global_norm:  N = || (||g_1||_p, ..., ||g_n||_p) ||_p  (= ||concat(g_1..g_n)||_p)
+                          g_k <- g_k * min(1, m / (N + eps))            same factor for every g_k
+
+||g||_p = (sum |g_j|^p)^(1/p) for p >= 1, and ||g||_inf = max |g_j|.
+
+Convention. PyTorch's ``torch.nn.utils.clip_grad_norm_`` multiplies by
+``min(1, max_norm / (total_norm + 1e-6))``: the 1e-6 guards the division when the norm is zero,
+and makes a clipped norm land just below max_norm. That is the default here (``eps=1e-6``), and
+matches PyTorch to 1e-10 in float64. ``eps=0`` gives the textbook rule, where a clipped gradient
+has norm exactly max_norm. Either way a zero gradient is returned unchanged (never 0/0 = NaN).
+
+Differences from PyTorch, on purpose: a negative or NaN max_norm raises ``ValueError`` (PyTorch
+silently flips the gradient's sign), and a non-finite norm (an inf or NaN in a gradient) raises
+``NonFiniteGradientError`` (PyTorch only does so with ``error_if_nonfinite=True``). Inputs are
+never mutated unless ``in_place=True`` is passed.
+
+References: Pascanu, Mikolov and Bengio, "On the difficulty of training recurrent neural
+networks" (ICML 2013), which introduced norm clipping for RNNs; Mikolov's thesis (2012) for
+clipping by value; PyTorch ``clip_grad_norm_`` / ``clip_grad_value_`` documentation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "GlobalNormClip",
+    "NonFiniteGradientError",
+    "NormClip",
+    "clip_by_global_norm",
+    "clip_by_norm",
+    "clip_by_value",
+    "global_norm",
+    "vector_norm",
+]
+
+TORCH_EPS = 1e-6  # PyTorch clip_grad_norm_'s additive epsilon
+
+
+class NonFiniteGradientError(ValueError):
+    """A gradient holds inf or NaN: scaling it would silently poison the weights."""
+
+
+@dataclass(frozen=True)
+class NormClip:
+    """One array clipped by its own norm: the result, the norm before and the factor applied."""
+
+    grad: np.ndarray
+    norm: float  # ||g||_p before clipping
+    scale: float  # factor applied, in [0, 1]
+    clipped: bool  # True when scale < 1
+
+
+@dataclass(frozen=True)
+class GlobalNormClip:
+    """Several arrays clipped together by their joint norm, so their directions keep their ratio."""
+
+    grads: list[np.ndarray]
+    total_norm: float  # joint p-norm before clipping
+    scale: float  # factor applied to every array, in [0, 1]
+    clipped: bool  # True when scale < 1
+
+
+def _check_max_norm(max_norm: float) -> float:
+    """Reject max norms for which clipping has no meaning, naming the allowed range."""
+    max_norm = float(max_norm)
+    if math.isnan(max_norm) or max_norm < 0:
+        raise ValueError(f"max_norm must be in [0, inf], got {max_norm}")
+    return max_norm
+
+
+def _check_p(p: float) -> float:
+    """Only p >= 1 (or inf) defines a norm; below 1 the triangle inequality fails."""
+    p = float(p)
+    if math.isnan(p) or p < 1:
+        raise ValueError(f"p must be in [1, inf] (a norm), got {p}")
+    return p
+
+
+def _raw_norm(g: np.ndarray, p: float) -> float:
+    """p-norm of one array by the fastest route; may overflow to inf for huge finite values."""
+    flat = g.ravel()
+    if flat.size == 0:
+        return 0.0
+    if p == 2:
+        return math.sqrt(float(np.dot(flat, flat)))  # one BLAS pass, no temporary
+    if p == math.inf:
+        return float(max(flat.max(), -flat.min()))  # no |g| temporary
+    if p == 1:
+        return float(np.abs(flat).sum(dtype=np.float64))
+    with np.errstate(over="ignore"):
+        return float(np.sum(np.abs(flat, dtype=np.float64) ** p)) ** (1 / p)
+
+
+def vector_norm(g: np.ndarray, p: float = 2.0) -> float:
+    """p-norm of one array, exact for huge and tiny finite values; inf or NaN means bad input."""
+    g = np.asarray(g)
+    p = _check_p(p)
+    norm = _raw_norm(g, p)
+    if math.isfinite(norm) and (norm > 0 or not g.any()):
+        return norm
+    if not np.isfinite(g).all():
+        return math.nan if np.isnan(g).any() else math.inf
+    # All finite but the fast route overflowed (or underflowed to 0): rescale by the largest
+    # magnitude first, as LAPACK's nrm2 does, so the sum of powers stays representable.
+    flat = g.ravel().astype(np.float64)
+    biggest = float(np.max(np.abs(flat)))
+    return biggest * _raw_norm(flat / biggest, p)
+
+
+def global_norm(grads: Sequence[np.ndarray], p: float = 2.0) -> float:
+    """Joint p-norm of many arrays: the p-norm of their individual p-norms."""
+    p = _check_p(p)
+    norms = np.array([vector_norm(g, p) for g in grads], dtype=np.float64)
+    return vector_norm(norms, p) if norms.size else 0.0
+
+
+def _floats(grads: Sequence[np.ndarray], in_place: bool) -> list[np.ndarray]:
+    """Arrays to scale: integer gradients become float64 copies (and cannot be clipped in place)."""
+    arrays = [np.asarray(g) for g in grads]
+    if all(np.issubdtype(g.dtype, np.floating) for g in arrays):
+        return arrays
+    if in_place:
+        raise ValueError("in_place clipping needs floating-point arrays")
+    return [g if np.issubdtype(g.dtype, np.floating) else g.astype(np.float64) for g in arrays]
+
+
+def _scale_for(norm: float, max_norm: float, eps: float) -> float:
+    """Clip factor min(1, max_norm / (norm + eps)), written so it never divides by zero."""
+    if math.isnan(eps) or eps < 0:
+        raise ValueError(f"eps must be in [0, inf), got {eps}")
+    if not math.isfinite(norm):
+        raise NonFiniteGradientError(
+            f"gradient norm is {norm}: a gradient holds inf or NaN; clipping cannot repair it"
+        )
+    denominator = norm + eps
+    if denominator <= max_norm or norm == 0:
+        return 1.0
+    return max_norm / denominator
+
+
+def _scaled(g: np.ndarray, scale: float, in_place: bool) -> np.ndarray:
+    """g * scale in one pass, into g itself or a fresh array, keeping g's dtype."""
+    if in_place:
+        if scale != 1.0:
+            np.multiply(g, scale, out=g, casting="unsafe")
+        return g
+    out = np.empty_like(g)
+    if scale == 1.0:
+        np.copyto(out, g)
+    else:
+        np.multiply(g, scale, out=out, casting="unsafe")
+    return out
+
+
+def clip_by_value(
+    grads: np.ndarray | Sequence[np.ndarray], clip_value: float
+) -> np.ndarray | list[np.ndarray]:
+    """Clamp every element into [-clip_value, clip_value], like ``clip_grad_value_``.
+
+    Accepts one array (returns an array) or a sequence of arrays (returns a list); inf is clamped
+    like any large value, but NaN raises because no clamp makes it meaningful.
+    """
+    clip_value = float(clip_value)
+    if math.isnan(clip_value) or clip_value < 0:
+        raise ValueError(f"clip_value must be in [0, inf], got {clip_value}")
+    single = isinstance(grads, np.ndarray)
+    arrays = [grads] if single else [np.asarray(g) for g in grads]
+    for g in arrays:
+        if np.isnan(g).any():
+            raise NonFiniteGradientError("gradient holds NaN: clipping by value cannot repair it")
+    clipped = [np.clip(g, -clip_value, clip_value) for g in arrays]
+    return clipped[0] if single else clipped
+
+
+def clip_by_norm(
+    grad: np.ndarray,
+    max_norm: float,
+    p: float = 2.0,
+    eps: float = TORCH_EPS,
+    in_place: bool = False,
+) -> NormClip:
+    """Rescale one array so its p-norm is at most max_norm (PyTorch's epsilon by default)."""
+    (grad,) = _floats([grad], in_place)
+    max_norm = _check_max_norm(max_norm)
+    norm = vector_norm(grad, p)
+    scale = _scale_for(norm, max_norm, eps)
+    return NormClip(_scaled(grad, scale, in_place), norm, scale, scale < 1.0)
+
+
+def clip_by_global_norm(
+    grads: Sequence[np.ndarray],
+    max_norm: float,
+    p: float = 2.0,
+    eps: float = TORCH_EPS,
+    in_place: bool = False,
+) -> GlobalNormClip:
+    """Rescale all arrays by one factor so their joint p-norm is at most max_norm.
+
+    Same result as ``torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type=p)`` with
+    ``eps=1e-6``; returns new arrays unless ``in_place=True``.
+    """
+    arrays = _floats(grads, in_place)
+    max_norm = _check_max_norm(max_norm)
+    total = global_norm(arrays, p)
+    scale = _scale_for(total, max_norm, eps)
+    return GlobalNormClip([_scaled(g, scale, in_place) for g in arrays], total, scale, scale < 1.0)
+
+
+if __name__ == "__main__":
+    rng = np.random.default_rng(0)
+    grads = [rng.standard_normal((3, 4)) * 10, rng.standard_normal(4)]
+    result = clip_by_global_norm(grads, max_norm=1.0)
+    print(
+        f"norm before {result.total_norm:.3f}, scale {result.scale:.4f}, clipped {result.clipped}"
+    )
+    print("norm after ", global_norm(result.grads))
+    print("by value   ", clip_by_value(np.array([-3.0, 0.5, 3.0]), 1.0))
