@@ -1,0 +1,113 @@
+"""Plain data of the knowledge base: terms, typed links and how a link reads from either end.
+
+No I/O here, so packs, the store, the quiz and the views can all share these types cheaply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A link type, stored once in its canonical direction and worded from both ends."""
+
+    key: str  # canonical key, as written in packs and stored in the links table
+    inverse_key: str  # the key a pack may use to write the link from the other end
+    forward_label: str  # read from the source: "LSTM addresses ..."
+    inverse_label: str  # read from the target: "vanishing gradient problem is addressed by ..."
+
+    @property
+    def symmetric(self) -> bool:
+        """A symmetric relation reads the same from both ends (compare, contrast, see also)."""
+        return self.key == self.inverse_key
+
+
+RELATIONS: tuple[Relation, ...] = (
+    Relation("is-a", "has-kind", "is a kind of", "has kinds"),
+    Relation("part-of", "has-part", "part of", "has parts"),
+    Relation("mitigates", "mitigated-by", "mitigates", "mitigated by"),
+    Relation("addresses", "addressed-by", "addresses", "addressed by"),
+    Relation("used-in", "uses", "used in", "uses"),
+    Relation("compare", "compare", "compare with", "compare with"),
+    Relation("contrast", "contrast", "contrast with", "contrast with"),
+    Relation("see-also", "see-also", "see also", "see also"),
+)
+RELATION_BY_KEY: dict[str, Relation] = {r.key: r for r in RELATIONS}
+INVERSE_KEYS: dict[str, Relation] = {r.inverse_key: r for r in RELATIONS if not r.symmetric}
+LINK_KEYS: tuple[str, ...] = tuple(RELATION_BY_KEY) + tuple(INVERSE_KEYS)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A labelled group of examples, e.g. ``N = 2: "to go", "eat lunch"``."""
+
+    label: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry as authored in a pack."""
+
+    slug: str
+    name: str
+    summary: str
+    definition: str
+    source: str
+    topic: str
+    abbreviation: str = ""
+    aliases: tuple[str, ...] = ()
+    examples: tuple[Example, ...] = ()
+    demo: str = ""
+    demo_params: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A typed edge, always in canonical direction (``source`` is-a ``target``)."""
+
+    source: str
+    relation: str
+    target: str
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link as seen from one term: the wording from that end and the term at the other."""
+
+    label: str
+    relation: str
+    outgoing: bool
+    other_slug: str
+    other_name: str
+
+
+def canonical_link(slug: str, key: str, other: str) -> Link:
+    """Turn a link written on ``slug``'s entry under ``key`` into its single stored form."""
+    if key in RELATION_BY_KEY:
+        relation = RELATION_BY_KEY[key]
+        if relation.symmetric and other < slug:
+            return Link(other, key, slug)
+        return Link(slug, key, other)
+    if key in INVERSE_KEYS:
+        return Link(other, INVERSE_KEYS[key].key, slug)
+    raise KeyError(key)
+
+
+def view_link(link: Link, from_slug: str, other_name: str) -> LinkView:
+    """Word ``link`` as read from ``from_slug``'s card."""
+    relation = RELATION_BY_KEY[link.relation]
+    outgoing = link.source == from_slug
+    other = link.target if outgoing else link.source
+    label = relation.forward_label if outgoing else relation.inverse_label
+    return LinkView(label, link.relation, outgoing, other, other_name)
+
+
+_FOLD = re.compile(r"[\s\-_]+")
+
+
+def lookup_key(text: str) -> str:
+    """Fold a user's spelling for lookup: ignore case, spaces, hyphens and underscores."""
+    return _FOLD.sub("", text.casefold())

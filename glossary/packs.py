@@ -1,0 +1,223 @@
+"""Read and validate content packs (TOML) into model objects.
+
+Bundled packs and a learner's own imports go through the same checks, and every problem is
+reported as ``file:line: what is wrong`` so a content author can fix it without a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary.model import LINK_KEYS, Example, Link, Term, canonical_link, lookup_key
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_TERM_FIELDS = ("slug", "name", "summary", "definition", "source")
+OPTIONAL_TERM_FIELDS = ("abbreviation", "aliases", "examples", "demo", "demo_params", "links")
+MAX_PACK_BYTES = 2_000_000
+
+
+class PackError(ValueError):
+    """A pack that cannot be used, with the place to fix it."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = str(path), line, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Pack:
+    """One topic's terms and the links they declare, already in canonical direction."""
+
+    topic: str
+    title: str
+    description: str
+    path: str
+    terms: tuple[Term, ...]
+    links: tuple[Link, ...] = field(default=())
+
+
+def _line_of(text: str, needle: str, start_line: int = 1) -> int | None:
+    """First line (1-based, at or after ``start_line``) containing ``needle``; for error messages."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number >= start_line and needle in line:
+            return number
+    return None
+
+
+def _read_toml(path: Path) -> tuple[str, dict]:
+    """Decode and parse a pack, turning every failure mode of tomllib into a PackError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise PackError(path, None, f"cannot read file ({error.strerror})") from None
+    if len(raw) > MAX_PACK_BYTES:
+        raise PackError(path, None, f"file is larger than {MAX_PACK_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise PackError(path, line, "not valid UTF-8 text") from None
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+)", str(error))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise PackError(path, int(match.group(1)) if match else None, message) from None
+    except (RecursionError, ValueError) as error:  # deep nesting, huge integers
+        raise PackError(path, None, f"cannot parse TOML ({type(error).__name__})") from None
+
+
+def _string(value: object, path: Path, line: int | None, name: str, required: bool) -> str:
+    if value is None:
+        if required:
+            raise PackError(path, line, f"missing required field '{name}'")
+        return ""
+    if not isinstance(value, str):
+        raise PackError(path, line, f"field '{name}' must be a string")
+    if required and not value.strip():
+        raise PackError(path, line, f"field '{name}' is empty")
+    return value.strip()
+
+
+def _string_list(value: object, path: Path, line: int | None, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise PackError(path, line, f"field '{name}' must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _parse_term(entry: object, index: int, topic: str, path: Path, text: str) -> tuple[Term, list]:
+    """One ``[[terms]]`` table -> a Term and its raw (key, target) link pairs."""
+    table_line = _line_of_nth(text, "[[terms]]", index)
+    if not isinstance(entry, dict):
+        raise PackError(path, table_line, "each [[terms]] entry must be a table")
+    slug = _string(entry.get("slug"), path, table_line, "slug", True)
+    line = _line_of(text, f'"{slug}"', table_line or 1) or table_line
+    if not SLUG.match(slug):
+        raise PackError(path, line, f"slug '{slug}' must be lowercase words joined by hyphens")
+    unknown = set(entry) - set(REQUIRED_TERM_FIELDS) - set(OPTIONAL_TERM_FIELDS)
+    if unknown:
+        raise PackError(path, line, f"term '{slug}': unknown field(s) {', '.join(sorted(unknown))}")
+    fields = {name: _string(entry.get(name), path, line, name, True) for name in REQUIRED_TERM_FIELDS}
+    examples = []
+    for group in entry.get("examples", []) or []:
+        if not isinstance(group, dict):
+            raise PackError(path, line, f"term '{slug}': each example must be a table")
+        label = _string(group.get("label"), path, line, "examples.label", True)
+        examples.append(Example(label, _string_list(group.get("items"), path, line, "examples.items")))
+    demo_params = entry.get("demo_params", {}) or {}
+    if not isinstance(demo_params, dict) or not all(
+        isinstance(v, (str, int, float, bool)) for v in demo_params.values()
+    ):
+        raise PackError(path, line, f"term '{slug}': demo_params must map names to plain values")
+    links = entry.get("links", {}) or {}
+    if not isinstance(links, dict):
+        raise PackError(path, line, f"term '{slug}': links must be a table of relation = [slugs]")
+    raw_links = []
+    for key, targets in links.items():
+        if key not in LINK_KEYS:
+            allowed = ", ".join(LINK_KEYS)
+            raise PackError(path, line, f"term '{slug}': unknown relation '{key}' (use one of {allowed})")
+        raw_links.extend((key, target) for target in _string_list(targets, path, line, f"links.{key}"))
+    term = Term(
+        slug=slug,
+        name=fields["name"],
+        summary=fields["summary"],
+        definition=fields["definition"],
+        source=fields["source"],
+        topic=topic,
+        abbreviation=_string(entry.get("abbreviation"), path, line, "abbreviation", False),
+        aliases=_string_list(entry.get("aliases"), path, line, "aliases"),
+        examples=tuple(examples),
+        demo=_string(entry.get("demo"), path, line, "demo", False),
+        demo_params=dict(demo_params),
+    )
+    return term, [(line, key, target) for key, target in raw_links]
+
+
+def _line_of_nth(text: str, needle: str, index: int) -> int | None:
+    """Line of the ``index``-th (0-based) line that starts with ``needle``."""
+    seen = -1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip().startswith(needle):
+            seen += 1
+            if seen == index:
+                return number
+    return None
+
+
+def read_pack(path: Path) -> tuple[Pack, list]:
+    """Parse one pack; return it with its unresolved links as (line, Link) for cross-pack checks."""
+    path = Path(path)
+    text, document = _read_toml(path)
+    header = document.get("pack")
+    if not isinstance(header, dict):
+        raise PackError(path, 1, "missing [pack] table with topic, title and description")
+    header_line = _line_of(text, "[pack]")
+    topic = _string(header.get("topic"), path, header_line, "pack.topic", True)
+    if not SLUG.match(topic):
+        raise PackError(path, header_line, f"topic '{topic}' must be lowercase words joined by hyphens")
+    title = _string(header.get("title"), path, header_line, "pack.title", True)
+    description = _string(header.get("description"), path, header_line, "pack.description", False)
+    entries = document.get("terms", [])
+    if not isinstance(entries, list) or not entries:
+        raise PackError(path, None, "a pack needs at least one [[terms]] entry")
+    terms, links = [], []
+    for index, entry in enumerate(entries):
+        term, raw_links = _parse_term(entry, index, topic, path, text)
+        terms.append(term)
+        for line, key, target in raw_links:
+            links.append((line, canonical_link(term.slug, key, target)))
+    pack = Pack(topic, title, description, str(path), tuple(terms), ())
+    return pack, links
+
+
+def load_packs(paths: list[Path], existing_keys: dict[str, str] | None = None) -> list[Pack]:
+    """Read packs together, checking unique slugs and spellings and that every link resolves.
+
+    ``existing_keys`` maps folded spellings already in the store to their slugs, so that a
+    learner's import cannot shadow a bundled term.
+    """
+    taken: dict[str, tuple[str, str]] = {
+        key: (slug, "the store") for key, slug in (existing_keys or {}).items()
+    }
+    known_slugs = {slug for slug, _ in taken.values()}
+    parsed = []
+    for path in paths:
+        pack, links = read_pack(path)
+        text = Path(path).read_text(encoding="utf-8")
+        for term in pack.terms:
+            line = _line_of(text, f'"{term.slug}"')
+            if term.slug in known_slugs:
+                raise PackError(path, line, f"slug '{term.slug}' is already defined")
+            known_slugs.add(term.slug)
+            spellings = [term.slug, term.name, term.abbreviation, *term.aliases]
+            for spelling in filter(None, spellings):
+                key = lookup_key(spelling)
+                owner = taken.get(key)
+                if owner and owner[0] != term.slug:
+                    raise PackError(
+                        path, line, f"'{spelling}' of '{term.slug}' is already used by '{owner[0]}'"
+                    )
+                taken[key] = (term.slug, str(path))
+        parsed.append((pack, links))
+    packs = []
+    for pack, links in parsed:
+        unique: dict[Link, None] = {}
+        for line, link in links:
+            for slug in (link.source, link.target):
+                if slug not in known_slugs:
+                    raise PackError(pack.path, line, f"link to unknown term '{slug}'")
+            unique[link] = None
+        packs.append(Pack(pack.topic, pack.title, pack.description, pack.path, pack.terms, tuple(unique)))
+    return packs

@@ -1,0 +1,210 @@
+"""Term cards, term lists, link trees, comparisons and search results as rich renderables.
+
+Every string from the store goes through ``plain`` (inside ``Text``, which never parses markup),
+so a hostile imported term cannot style, link or move the cursor of the learner's terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from glossary.model import RELATIONS, LinkView, Term
+from glossary.render.safe import plain
+
+KIND_WORDING = {"abbreviation": "an abbreviation", "alias": "another name", "name": "", "slug": ""}
+
+
+def _t(text: str, style: str = "") -> Text:
+    """Stored text as inert rich Text."""
+    return Text(plain(text), style=style)
+
+
+def title_of(term: Term) -> Text:
+    """``Long Short-Term Memory (LSTM)``."""
+    title = _t(term.name, "bold")
+    if term.abbreviation:
+        title.append(f" ({plain(term.abbreviation)})", style="bold")
+    return title
+
+
+def resolution_note(term: Term, query: str, kind: str) -> Text | None:
+    """Say why a lookup landed here: "LSTM is an abbreviation for Long Short-Term Memory."."""
+    if kind == "abbreviation":
+        return _t(f"{term.abbreviation} is an abbreviation for {term.name}.", "italic")
+    if kind == "alias":
+        return _t(f"\u201c{query.strip()}\u201d is another name for {term.name}.", "italic")
+    return None
+
+
+def grouped_links(links: Sequence[LinkView]) -> list[tuple[str, list[str]]]:
+    """Links grouped under their wording, in the model's relation order (outgoing first)."""
+    order = {r.key: i for i, r in enumerate(RELATIONS)}
+    groups: dict[str, list[str]] = {}
+    for view in sorted(links, key=lambda v: (order[v.relation], not v.outgoing)):
+        groups.setdefault(view.label, []).append(view.other_name)
+    return list(groups.items())
+
+
+def _section(heading: str) -> Text:
+    return Text(heading, style="bold underline")
+
+
+def examples_table(term: Term) -> Table:
+    """Examples as a two-column table, one row per label (N = 2, N = 3, ...)."""
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for example in term.examples:
+        quoted = ", ".join(f"\u201c{item}\u201d" for item in example.items)
+        table.add_row(_t(example.label), _t(quoted))
+    return table
+
+
+def links_table(links: Sequence[LinkView]) -> Table:
+    """Relation wording on the left, linked terms on the right."""
+    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column()
+    for label, names in grouped_links(links):
+        table.add_row(label, _t(", ".join(names)))
+    return table
+
+
+def term_card(
+    term: Term,
+    links: Sequence[LinkView],
+    query: str = "",
+    kind: str = "slug",
+    imported: bool = False,
+) -> RenderableType:
+    """The full card: what it is, how it is written, what it links to, the demo to run."""
+    parts: list[RenderableType] = []
+    note = resolution_note(term, query, kind)
+    if note is not None:
+        parts += [note, Text()]
+    parts.append(_t(term.summary, "bold"))
+    if term.aliases:
+        parts.append(_t("Also: " + ", ".join(term.aliases), "dim"))
+    parts.append(Text())
+    for paragraph in [p.strip() for p in term.definition.split("\n\n") if p.strip()]:
+        parts += [_t(" ".join(paragraph.split())), Text()]
+    if term.examples:
+        parts += [_section("Examples"), Padding(examples_table(term), (0, 0, 1, 2))]
+    if links:
+        parts += [_section("Links"), Padding(links_table(links), (0, 0, 1, 2))]
+    footer = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+    footer.add_column(style="bold", no_wrap=True)
+    footer.add_column()
+    if term.demo:
+        footer.add_row("Demo", _t(demo_command(term), "green"))
+    footer.add_row("Source", _t(term.source, "dim"))
+    if imported:
+        footer.add_row("Origin", Text("imported by you", style="dim"))
+    parts.append(footer)
+    subtitle = _t(f"{term.slug} \u00b7 {term.topic}", "dim")
+    return Panel(
+        Group(*parts),
+        title=title_of(term),
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        padding=(1, 2),
+    )
+
+
+def demo_command(term: Term) -> str:
+    """The command a learner types to run this term's demo with its own parameters."""
+    options = " ".join(
+        f"--{name.replace('_', '-')} {value!s}" for name, value in sorted(term.demo_params.items())
+    )
+    return f"glossary demo {term.demo}" + (f" {options}" if options else "")
+
+
+def term_list(groups: Iterable[tuple[str, Sequence[Term]]]) -> RenderableType:
+    """Terms by topic: name, abbreviation and summary, one line each."""
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
+    table.add_column("term", no_wrap=True)
+    table.add_column("summary")
+    for title, terms in groups:
+        table.add_row(_t(title, "bold magenta"), Text())
+        for term in terms:
+            table.add_row(Text("  ") + title_of(term), _t(term.summary))
+    return table
+
+
+def link_tree(root: Term, children: dict[str, list[tuple[str, str]]], names: dict[str, str]) -> Tree:
+    """A term's neighbourhood as a tree: ``children[slug]`` lists (label, child slug)."""
+    tree = Tree(title_of(root))
+
+    def grow(node: Tree, slug: str) -> None:
+        for label, child in children.get(slug, []):
+            branch = node.add(Text.assemble((f"{label} ", "cyan"), _t(names.get(child, child))))
+            grow(branch, child)
+
+    grow(tree, root.slug)
+    return tree
+
+
+def comparison(
+    left: Term,
+    right: Term,
+    relation_words: list[str],
+    left_links: Sequence[LinkView],
+    right_links: Sequence[LinkView],
+) -> RenderableType:
+    """Two cards side by side, row by row, with how the two terms are linked on top."""
+    header = (
+        _t(f"{left.name} {' / '.join(relation_words)} {right.name}.", "italic")
+        if relation_words
+        else _t(f"{left.name} and {right.name} are not linked directly; try glossary path.", "italic")
+    )
+    table = Table(show_lines=True, expand=True)
+    table.add_column("", style="bold", no_wrap=True)
+    table.add_column(title_of(left), ratio=1)
+    table.add_column(title_of(right), ratio=1)
+    table.add_row("summary", _t(left.summary), _t(right.summary))
+    table.add_row(
+        "definition",
+        _t(" ".join(left.definition.split())),
+        _t(" ".join(right.definition.split())),
+    )
+
+    def link_text(links: Sequence[LinkView]) -> Text:
+        return _t("\n".join(f"{label}: {', '.join(n)}" for label, n in grouped_links(links)))
+
+    table.add_row("links", link_text(left_links), link_text(right_links))
+    table.add_row(
+        "demo", _t(demo_command(left) if left.demo else "-"), _t(demo_command(right) if right.demo else "-")
+    )
+    return Group(header, Text(), table)
+
+
+def search_results(query: str, hits: Sequence, hit_start: str, hit_end: str) -> RenderableType:
+    """Ranked hits, with the matched words of each snippet highlighted."""
+    if not hits:
+        return _t(f"No term matches \u201c{query}\u201d.")
+    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
+    table.add_column("term", no_wrap=True)
+    table.add_column("match")
+    for hit in hits:
+        snippet = Text()
+        for index, piece in enumerate(hit.snippet.replace(hit_end, hit_start).split(hit_start)):
+            snippet.append(plain(" ".join(piece.split("\n"))), style="bold reverse" if index % 2 else "")
+        table.add_row(Text.assemble(_t(hit.name, "bold"), "\n", _t(hit.slug, "dim")), snippet)
+    return table
+
+
+def path_view(steps: Sequence) -> Text:
+    """``LSTM --addresses--> vanishing gradient problem --compare with--> ...``."""
+    text = _t(steps[0].source, "bold")
+    for step in steps:
+        text.append(f"\n  \u2514\u2500 {step.label} \u2192 ", style="cyan")
+        text.append(plain(step.target), style="bold")
+    return text
