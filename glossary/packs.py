@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from glossary.model import LINK_KEYS, Example, Link, Term, canonical_link, lookup_key
 
@@ -33,8 +33,7 @@ class PackError(ValueError):
         super().__init__(f"{where}: {message}")
 
 
-@dataclass(frozen=True)
-class Pack:
+class Pack(NamedTuple):
     """One topic's terms and the links they declare, already in canonical direction."""
 
     topic: str
@@ -42,7 +41,7 @@ class Pack:
     description: str
     path: str
     terms: tuple[Term, ...]
-    links: tuple[Link, ...] = field(default=())
+    links: tuple[Link, ...] = ()
 
 
 def _line_of(text: str, needle: str, start_line: int = 1) -> int | None:

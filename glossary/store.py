@@ -8,15 +8,15 @@ half-way, and a learner's own terms and progress survive every re-sync of the bu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from glossary.model import Example, Link, LinkView, Term, lookup_key, view_link
 from glossary.paths import data_dir
@@ -30,8 +30,7 @@ class StoreError(Exception):
     """A problem with the store the user can act on (bad path, newer schema, locked file)."""
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(NamedTuple):
     """How a user's query found its term, so the card can say "LSTM is an abbreviation for ..."."""
 
     slug: str
@@ -39,8 +38,7 @@ class Resolution:
     kind: str  # slug | name | alias | abbreviation
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """One full-text match: the term and the highlighted fragment that matched."""
 
     slug: str
@@ -50,8 +48,7 @@ class SearchHit:
     score: float
 
 
-@dataclass(frozen=True)
-class TopicInfo:
+class TopicInfo(NamedTuple):
     """A topic (one pack) and how many terms it holds."""
 
     topic: str
@@ -60,8 +57,7 @@ class TopicInfo:
     count: int
 
 
-@dataclass(frozen=True)
-class PathStep:
+class PathStep(NamedTuple):
     """One hop of a chain of links: ``source`` --label--> ``target``."""
 
     source: str
@@ -191,11 +187,15 @@ def bundled_pack_paths() -> list[Path]:
 
 
 def content_hash(paths: list[Path]) -> str:
-    """Hash of the bundled packs' names and bytes: cheap enough to check on every start."""
-    digest = hashlib.sha256()
+    """CRC-32 and size of the packs' names and bytes: detects any edit, cheap on every start.
+
+    (hashlib would load OpenSSL, ~4 ms; this only needs to notice change, not resist attack.)
+    """
+    checksum, size = 0, 0
     for path in paths:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+        chunk = path.name.encode() + b"\0" + path.read_bytes() + b"\0"
+        checksum, size = zlib.crc32(chunk, checksum), size + len(chunk)
+    return f"crc32:{checksum:08x}:{size}"
 
 
 # --------------------------------------------------------------------------- writing content
