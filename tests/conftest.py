@@ -1,0 +1,49 @@
+"""Shared fixtures: a store built once per session from the bundled packs, copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from glossary.store import Store
+
+TEST_ENV = {"COLUMNS": "80", "NO_COLOR": "1"}
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store synced from data/ once; tests get copies so they never see each other's writes."""
+    path = tmp_path_factory.mktemp("store") / "template.db"
+    Store.open(path).close()
+    return path
+
+
+@pytest.fixture
+def db_path(built_db: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the built store for one test."""
+    path = tmp_path / "glossary.db"
+    shutil.copyfile(built_db, path)
+    return path
+
+
+@pytest.fixture
+def store(db_path: Path):
+    """An open Store on a fresh copy, closed after the test."""
+    opened = Store.open(db_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def run(db_path: Path):
+    """Invoke the CLI in-process against the test's store, as a user on an 80-column, colourless terminal."""
+    from cli import cli
+
+    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        runner = CliRunner()
+        return runner.invoke(cli, ["--db", str(db_path), *args], input=input, env={**TEST_ENV, **(env or {})})
+
+    return invoke
