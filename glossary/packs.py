@@ -95,39 +95,75 @@ def _string_list(value: object, path: Path, line: int | None, name: str) -> tupl
     return tuple(v.strip() for v in value)
 
 
+class _Block:
+    """The source lines of one ``[[terms]]`` entry, to point errors at the line to fix."""
+
+    def __init__(self, text: str, index: int) -> None:
+        starts = [n for n, line in enumerate(text.splitlines(), 1) if line.strip().startswith("[[terms]]")]
+        self.first = starts[index] if index < len(starts) else None
+        last = starts[index + 1] - 1 if index + 1 < len(starts) else None
+        self.lines = [
+            (n, line.strip())
+            for n, line in enumerate(text.splitlines(), 1)
+            if self.first and n >= self.first and (last is None or n <= last)
+        ]
+
+    def key(self, name: str) -> int | None:
+        """Line where ``name = ...`` is written, else the entry's first line."""
+        pattern = re.compile(rf"^{re.escape(name)}\s*=")
+        return next((n for n, line in self.lines if pattern.match(line)), self.first)
+
+    def containing(self, needle: str, fallback: int | None = None) -> int | None:
+        """First line of the entry containing ``needle``."""
+        return next((n for n, line in self.lines if needle in line), fallback or self.first)
+
+
 def _parse_term(entry: object, index: int, topic: str, path: Path, text: str) -> tuple[Term, list]:
-    """One ``[[terms]]`` table -> a Term and its raw (key, target) link pairs."""
-    table_line = _line_of_nth(text, "[[terms]]", index)
+    """One ``[[terms]]`` table -> a Term and its raw (line, key, target) links."""
+    block = _Block(text, index)
     if not isinstance(entry, dict):
-        raise PackError(path, table_line, "each [[terms]] entry must be a table")
-    slug = _string(entry.get("slug"), path, table_line, "slug", True)
-    line = _line_of(text, f'"{slug}"', table_line or 1) or table_line
+        raise PackError(path, block.first, "each [[terms]] entry must be a table")
+    slug = _string(entry.get("slug"), path, block.key("slug"), "slug", True)
+    line = block.key("slug")
     if not SLUG.match(slug):
         raise PackError(path, line, f"slug '{slug}' must be lowercase words joined by hyphens")
     unknown = set(entry) - set(REQUIRED_TERM_FIELDS) - set(OPTIONAL_TERM_FIELDS)
     if unknown:
-        raise PackError(path, line, f"term '{slug}': unknown field(s) {', '.join(sorted(unknown))}")
-    fields = {name: _string(entry.get(name), path, line, name, True) for name in REQUIRED_TERM_FIELDS}
+        name = sorted(unknown)[0]
+        raise PackError(path, block.key(name), f"term '{slug}': unknown field '{name}'")
+    fields = {
+        name: _string(entry.get(name), path, block.key(name) if name in entry else line, name, True)
+        for name in REQUIRED_TERM_FIELDS
+    }
     examples = []
     for group in entry.get("examples", []) or []:
+        where = block.containing("examples", line)
         if not isinstance(group, dict):
-            raise PackError(path, line, f"term '{slug}': each example must be a table")
-        label = _string(group.get("label"), path, line, "examples.label", True)
-        examples.append(Example(label, _string_list(group.get("items"), path, line, "examples.items")))
+            raise PackError(path, where, f"term '{slug}': each example must be a table")
+        label = _string(group.get("label"), path, where, "examples.label", True)
+        examples.append(Example(label, _string_list(group.get("items"), path, where, "examples.items")))
     demo_params = entry.get("demo_params", {}) or {}
     if not isinstance(demo_params, dict) or not all(
         isinstance(v, (str, int, float, bool)) for v in demo_params.values()
     ):
-        raise PackError(path, line, f"term '{slug}': demo_params must map names to plain values")
+        raise PackError(
+            path, block.key("demo_params"), f"term '{slug}': demo_params must map names to plain values"
+        )
     links = entry.get("links", {}) or {}
     if not isinstance(links, dict):
-        raise PackError(path, line, f"term '{slug}': links must be a table of relation = [slugs]")
+        raise PackError(
+            path, block.key("links"), f"term '{slug}': links must be a table of relation = [slugs]"
+        )
     raw_links = []
     for key, targets in links.items():
+        where = block.key(key)
         if key not in LINK_KEYS:
             allowed = ", ".join(LINK_KEYS)
-            raise PackError(path, line, f"term '{slug}': unknown relation '{key}' (use one of {allowed})")
-        raw_links.extend((key, target) for target in _string_list(targets, path, line, f"links.{key}"))
+            raise PackError(path, where, f"term '{slug}': unknown relation '{key}' (use one of {allowed})")
+        raw_links += [
+            (block.containing(f'"{target}"', where), key, target)
+            for target in _string_list(targets, path, where, f"links.{key}")
+        ]
     term = Term(
         slug=slug,
         name=fields["name"],
@@ -135,28 +171,19 @@ def _parse_term(entry: object, index: int, topic: str, path: Path, text: str) ->
         definition=fields["definition"],
         source=fields["source"],
         topic=topic,
-        abbreviation=_string(entry.get("abbreviation"), path, line, "abbreviation", False),
-        aliases=_string_list(entry.get("aliases"), path, line, "aliases"),
+        abbreviation=_string(
+            entry.get("abbreviation"), path, block.key("abbreviation"), "abbreviation", False
+        ),
+        aliases=_string_list(entry.get("aliases"), path, block.key("aliases"), "aliases"),
         examples=tuple(examples),
-        demo=_string(entry.get("demo"), path, line, "demo", False),
+        demo=_string(entry.get("demo"), path, block.key("demo"), "demo", False),
         demo_params=dict(demo_params),
     )
-    return term, [(line, key, target) for key, target in raw_links]
+    return term, raw_links
 
 
-def _line_of_nth(text: str, needle: str, index: int) -> int | None:
-    """Line of the ``index``-th (0-based) line that starts with ``needle``."""
-    seen = -1
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip().startswith(needle):
-            seen += 1
-            if seen == index:
-                return number
-    return None
-
-
-def read_pack(path: Path) -> tuple[Pack, list]:
-    """Parse one pack; return it with its unresolved links as (line, Link) for cross-pack checks."""
+def read_pack(path: Path) -> tuple[Pack, list, str]:
+    """Parse one pack; return it, its unchecked links as (line, Link), and its text for error lines."""
     path = Path(path)
     text, document = _read_toml(path)
     header = document.get("pack")
@@ -178,7 +205,7 @@ def read_pack(path: Path) -> tuple[Pack, list]:
         for line, key, target in raw_links:
             links.append((line, canonical_link(term.slug, key, target)))
     pack = Pack(topic, title, description, str(path), tuple(terms), ())
-    return pack, links
+    return pack, links, text
 
 
 def load_packs(paths: list[Path], existing_keys: dict[str, str] | None = None) -> list[Pack]:
@@ -187,28 +214,21 @@ def load_packs(paths: list[Path], existing_keys: dict[str, str] | None = None) -
     ``existing_keys`` maps folded spellings already in the store to their slugs, so that a
     learner's import cannot shadow a bundled term.
     """
-    taken: dict[str, tuple[str, str]] = {
-        key: (slug, "the store") for key, slug in (existing_keys or {}).items()
-    }
-    known_slugs = {slug for slug, _ in taken.values()}
+    taken: dict[str, str] = dict(existing_keys or {})
+    known_slugs = set(taken.values())
     parsed = []
     for path in paths:
-        pack, links = read_pack(path)
-        text = Path(path).read_text(encoding="utf-8")
+        pack, links, text = read_pack(path)
         for term in pack.terms:
-            line = _line_of(text, f'"{term.slug}"')
+            slug_line = _line_of(text, f'"{term.slug}"')
             if term.slug in known_slugs:
-                raise PackError(path, line, f"slug '{term.slug}' is already defined")
+                raise PackError(path, slug_line, f"slug '{term.slug}' is already defined")
             known_slugs.add(term.slug)
-            spellings = [term.slug, term.name, term.abbreviation, *term.aliases]
-            for spelling in filter(None, spellings):
-                key = lookup_key(spelling)
-                owner = taken.get(key)
-                if owner and owner[0] != term.slug:
-                    raise PackError(
-                        path, line, f"'{spelling}' of '{term.slug}' is already used by '{owner[0]}'"
-                    )
-                taken[key] = (term.slug, str(path))
+            for spelling in filter(None, [term.slug, term.name, term.abbreviation, *term.aliases]):
+                owner = taken.setdefault(lookup_key(spelling), term.slug)
+                if owner != term.slug:
+                    line = _line_of(text, f'"{spelling}"', slug_line or 1) or slug_line
+                    raise PackError(path, line, f"'{spelling}' of '{term.slug}' is already used by '{owner}'")
         parsed.append((pack, links))
     packs = []
     for pack, links in parsed:
@@ -218,5 +238,5 @@ def load_packs(paths: list[Path], existing_keys: dict[str, str] | None = None) -
                 if slug not in known_slugs:
                     raise PackError(pack.path, line, f"link to unknown term '{slug}'")
             unique[link] = None
-        packs.append(Pack(pack.topic, pack.title, pack.description, pack.path, pack.terms, tuple(unique)))
+        packs.append(pack._replace(links=tuple(unique)))
     return packs

@@ -475,7 +475,7 @@ class Store:
         """Add (or replace) a learner's pack of terms; bundled terms cannot be shadowed."""
         from glossary.packs import PackError, load_packs, read_pack
 
-        pack, _links = read_pack(path)
+        pack, _links, _text = read_pack(path)
         new_slugs = {term.slug for term in pack.terms}
         with write_transaction(self.conn):
             bundled = self.conn.execute("SELECT slug FROM terms WHERE origin = 'bundled'").fetchall()
