@@ -448,26 +448,40 @@ class Store:
     # ---- search
 
     def search(self, query: str, limit: int = 10) -> list[SearchHit]:
-        """Full-text search ranked by bm25; any string is safe (it is never passed as FTS syntax)."""
+        """Full-text search ranked by bm25; any string is safe (it is never passed as FTS syntax).
+
+        Words are quoted one by one, so quotes, hyphens, AND/NOT and parentheses are just words.
+        All words must match; if that finds nothing, any word may. A trailing ``*`` makes the
+        last word a prefix; as the index holds Porter stems ("clipping" is stored as "clip"),
+        a prefix that finds nothing is retried up to two letters shorter.
+        """
         words = re.findall(r"\w+", query)
         if not words:
             return []
-        prefix = query.rstrip().endswith("*")
         quoted = [f'"{word}"' for word in words]
-        if prefix:
-            quoted[-1] += "*"
-        for joiner in (" ", " OR "):  # all words first; any word when that finds nothing
-            rows = self.conn.execute(
-                "SELECT terms.slug, terms.name, terms.summary, "
-                f"snippet(terms_fts, -1, '{HIT_START}', '{HIT_END}', '…', 12) AS snippet, "
-                "bm25(terms_fts, 10.0, 8.0, 3.0, 1.0) AS score "
-                "FROM terms_fts JOIN terms ON terms.rowid = terms_fts.rowid "
-                "WHERE terms_fts MATCH ? ORDER BY score LIMIT ?",
-                (joiner.join(quoted), limit),
-            ).fetchall()
-            if rows or len(quoted) == 1:
-                break
-        return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+        attempts = [quoted]
+        if query.rstrip().endswith("*"):
+            last = words[-1]
+            attempts = [
+                [*quoted[:-1], f'"{last[: len(last) - cut]}"*']
+                for cut in range(3)
+                if len(last) - cut >= 3 or cut == 0
+            ]
+        for terms in attempts:
+            for joiner in (" ", " OR "):  # all words first; any word when that finds nothing
+                rows = self.conn.execute(
+                    "SELECT terms.slug, terms.name, terms.summary, "
+                    f"snippet(terms_fts, -1, '{HIT_START}', '{HIT_END}', '…', 12) AS snippet, "
+                    "bm25(terms_fts, 10.0, 8.0, 3.0, 1.0) AS score "
+                    "FROM terms_fts JOIN terms ON terms.rowid = terms_fts.rowid "
+                    "WHERE terms_fts MATCH ? ORDER BY score LIMIT ?",
+                    (joiner.join(terms), limit),
+                ).fetchall()
+                if rows:
+                    return [SearchHit(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+                if len(terms) == 1:
+                    break
+        return []
 
     # ---- a learner's own terms
 
