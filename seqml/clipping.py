@@ -90,13 +90,14 @@ def _raw_norm(g: np.ndarray, p: float) -> float:
     flat = g.ravel()
     if flat.size == 0:
         return 0.0
-    if p == 2:
-        return math.sqrt(float(np.dot(flat, flat)))  # one BLAS pass, no temporary
-    if p == math.inf:
-        return float(max(flat.max(), -flat.min()))  # no |g| temporary
-    if p == 1:
-        return float(np.abs(flat).sum(dtype=np.float64))
-    with np.errstate(over="ignore"):
+    # Overflow and inf - inf are detected by the caller from the result, not as warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if p == 2:
+            return math.sqrt(float(np.dot(flat, flat)))  # one BLAS pass, no temporary
+        if p == math.inf:
+            return float(max(flat.max(), -flat.min()))  # no |g| temporary
+        if p == 1:
+            return float(np.abs(flat).sum(dtype=np.float64))
         return float(np.sum(np.abs(flat, dtype=np.float64) ** p)) ** (1 / p)
 
 
@@ -219,8 +220,6 @@ if __name__ == "__main__":
     rng = np.random.default_rng(0)
     grads = [rng.standard_normal((3, 4)) * 10, rng.standard_normal(4)]
     result = clip_by_global_norm(grads, max_norm=1.0)
-    print(
-        f"norm before {result.total_norm:.3f}, scale {result.scale:.4f}, clipped {result.clipped}"
-    )
+    print(f"norm before {result.total_norm:.3f}, scale {result.scale:.4f}, clipped {result.clipped}")
     print("norm after ", global_norm(result.grads))
     print("by value   ", clip_by_value(np.array([-3.0, 0.5, 3.0]), 1.0))
