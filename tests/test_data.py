@@ -24,6 +24,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PACK_PATHS = sorted((DATA_DIR / "terms").glob("*.toml"))
 CORPUS_PATH = DATA_DIR / "corpora" / "nursery.txt"
+README_PATH = DATA_DIR / "README.md"
 
 SEED_SOURCE = "Google Machine Learning Glossary, Sequence Models (CC BY 4.0)"
 REQUIRED_TERM_FIELDS = ("slug", "name", "summary", "definition", "source")
@@ -312,8 +313,9 @@ def test_demo_names_match_the_registry_when_it_exists() -> None:
     assert set(DEMO_PARAMS) <= set(registry)
     for term in TERMS:
         if "demo" in term:
-            names = {param.name for param in registry[term["demo"]].params}
-            assert set(term.get("demo_params", {})) <= names, term["slug"]
+            demo = registry[term["demo"]]
+            for name, value in term.get("demo_params", {}).items():
+                demo.param(name).parse(value)  # raises ParamError on a bad name or value
 
 
 @pytest.mark.parametrize("slug", sorted(SEED_TERMS))
@@ -412,3 +414,21 @@ def test_corpus_contains_the_example_phrases_of_the_sheet() -> None:
     for phrases in NGRAM_EXAMPLES.values():
         for phrase in phrases:
             assert phrase in text, phrase
+
+
+def test_readme_documents_every_relation_key_and_demo_name() -> None:
+    readme = README_PATH.read_text(encoding="utf-8")
+    for key in (*LINK_KEYS, *DEMO_PARAMS, *ALLOWED_TERM_FIELDS):
+        assert f"`{key}`" in readme or f"terms.{key}]" in readme, key
+
+
+def test_readme_example_term_is_a_valid_term() -> None:
+    readme = README_PATH.read_text(encoding="utf-8")
+    example = readme.split("## A complete example", 1)[1].split("```toml", 1)[1].split("```", 1)[0]
+    (term,) = tomllib.loads(example)["terms"]
+    assert set(term) <= ALLOWED_TERM_FIELDS
+    assert all(term[name].strip() for name in REQUIRED_TERM_FIELDS)
+    assert len(term["summary"]) <= MAX_SUMMARY_LENGTH
+    assert term["demo"] in DEMO_PARAMS and set(term["demo_params"]) <= DEMO_PARAMS[term["demo"]]
+    assert all(key in LINK_KEYS for key in term["links"])
+    assert all(target in BY_SLUG for targets in term["links"].values() for target in targets)
