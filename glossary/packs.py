@@ -13,11 +13,6 @@ from typing import NamedTuple
 
 from glossary.model import LINK_KEYS, Example, Link, Term, canonical_link, lookup_key
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_TERM_FIELDS = ("slug", "name", "summary", "definition", "source")
 OPTIONAL_TERM_FIELDS = ("abbreviation", "aliases", "examples", "demo", "demo_params", "links")
@@ -54,6 +49,10 @@ def _line_of(text: str, needle: str, start_line: int = 1) -> int | None:
 
 def _read_toml(path: Path) -> tuple[str, dict]:
     """Decode and parse a pack, turning every failure mode of tomllib into a PackError."""
+    if sys.version_info >= (3, 11):  # imported here: the lookup path imports PackError, not TOML
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
     try:
         raw = path.read_bytes()
     except OSError as error:

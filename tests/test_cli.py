@@ -1,0 +1,151 @@
+"""The lookup commands as a user meets them: exit codes, wording, JSON and help."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+def test_show_lstm_prints_the_card_with_abbreviation_links_demo_and_source(run) -> None:
+    result = run("show", "lstm")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Long Short-Term Memory (LSTM)" in out
+    assert "LSTM is an abbreviation for Long Short-Term Memory." in out
+    assert "forget gate" in out and "addresses" in out and "vanishing gradient problem" in out
+    assert "glossary demo lstm-step" in out
+    assert "Google Machine Learning Glossary" in out
+    assert "\x1b[" not in out  # NO_COLOR and not a terminal: plain text
+
+
+def test_show_exploding_gradients_says_mitigated_by_gradient_clipping(run) -> None:
+    result = run("show", "exploding gradients")
+    assert result.exit_code == 0
+    assert "mitigated by  gradient clipping" in result.output
+
+
+def test_show_ngram_prints_examples_by_n(run) -> None:
+    result = run("show", "ngram")
+    lines = result.output.splitlines()
+    for label, phrase in [("N = 2", "to go"), ("N = 3", "three blind mice"), ("N = 4", "walk in the park")]:
+        assert any(label in line and phrase in line for line in lines), (label, phrase)
+
+
+def test_show_unknown_term_exits_1_with_suggestions(run) -> None:
+    result = run("show", "vanishng gradient")
+    assert result.exit_code == 1
+    assert "Did you mean: vanishing gradient problem (vanishing-gradient-problem)" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_show_json_has_the_documented_fields(run) -> None:
+    result = run("show", "RNN", "--json")
+    data = json.loads(result.output)
+    assert set(data) == {
+        "slug", "name", "abbreviation", "aliases", "topic", "summary", "definition", "examples",
+        "links", "demo", "demo_params", "source", "origin", "matched",
+    }  # fmt: skip
+    assert data["matched"] == {"query": "RNN", "kind": "abbreviation"}
+    assert {"relation": "part-of", "label": "has parts", "direction": "in", "slug": "timestep",
+            "name": "timestep"} in data["links"]  # fmt: skip
+
+
+@pytest.mark.parametrize("query", ['"', "multi-agent", "AND", "NOT", "(", "don't", "a) OR (b"])
+def test_search_never_fails_on_odd_input(run, query: str) -> None:
+    result = run("search", query)
+    assert result.exit_code in (0, 1)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_search_shows_the_matching_term_and_snippet(run) -> None:
+    result = run("search", "forget", "gate")
+    assert result.exit_code == 0
+    assert result.output.splitlines()[1].startswith("forget gate")
+
+
+def test_search_empty_query_is_a_usage_error(run) -> None:
+    result = run("search", "  ")
+    assert result.exit_code == 2
+    assert "the search query is empty" in result.output
+
+
+def test_search_json_is_a_ranked_list(run) -> None:
+    hits = json.loads(run("search", "perplexity", "--json").output)
+    assert hits[0]["slug"] == "perplexity"
+    assert set(hits[0]) == {"slug", "name", "summary", "score", "snippet"}
+
+
+def test_list_groups_terms_by_topic_and_filters_by_topic(run) -> None:
+    everything = run("list")
+    assert "Sequence models (sequence-models)" in everything.output
+    only = json.loads(run("list", "--topic", "sequence-models", "--json").output)
+    assert [group["topic"] for group in only] == ["sequence-models"]
+    assert "long-short-term-memory" in {term["slug"] for term in only[0]["terms"]}
+
+
+def test_list_unknown_topic_names_the_choices(run) -> None:
+    result = run("list", "--topic", "cooking")
+    assert result.exit_code == 2
+    assert "choose from" in result.output and "sequence-models" in result.output
+
+
+def test_links_draws_a_tree_to_the_requested_depth(run) -> None:
+    shallow = run("links", "lstm").output
+    deep = run("links", "lstm", "--depth", "2").output
+    assert "has parts forget gate" in shallow
+    assert len(deep.splitlines()) > len(shallow.splitlines())
+
+
+def test_links_depth_out_of_range_gives_the_allowed_range(run) -> None:
+    result = run("links", "lstm", "--depth", "9")
+    assert result.exit_code == 2
+    assert "1<=x<=4" in result.output
+
+
+def test_compare_shows_both_terms_and_their_relation(run) -> None:
+    result = run("compare", "vanishing gradients", "exploding gradients")
+    assert result.exit_code == 0
+    assert "vanishing gradient problem compare with exploding gradient problem." in " ".join(
+        result.output.split()
+    )
+
+
+def test_path_prints_a_chain_of_links(run) -> None:
+    result = run("path", "forget gate", "vanishing gradients")
+    assert result.exit_code == 0
+    assert "part of → Long Short-Term Memory" in result.output
+    assert "addresses → vanishing gradient problem" in result.output
+
+
+def test_import_reports_a_bad_file_with_its_line_without_traceback(run, tmp_path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[pack]\ntopic = "x"\ntitle = "X"\n\n[[terms]]\nslug = "Bad Slug"\n', encoding="utf-8")
+    result = run("import", str(bad))
+    assert result.exit_code == 1
+    assert f"{bad}:6: slug 'Bad Slug' must be lowercase" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_db_option_pointing_at_a_directory_is_a_clear_error(run, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path), "show", "lstm"])
+    assert result.exit_code == 2  # click refuses a directory for a file path
+    result = CliRunner().invoke(cli, ["show", "lstm"], env={"GLOSSARY_DB": str(tmp_path / "x" / "g.db")})
+    assert result.exit_code == 0
+    assert (tmp_path / "x" / "g.db").exists()
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    for name, command in cli.commands.items():
+        result = CliRunner().invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, f"{name} --help has no example"
+        assert command.get_short_help_str(), name
