@@ -91,9 +91,7 @@ def test_bigram_beats_popularity_when_viewers_binge_series() -> None:
 
 
 def test_bigram_gains_nothing_much_when_order_carries_no_signal() -> None:
-    result = evaluate_next_item(
-        users=2000, items=30, k=5, rng=np.random.default_rng(4), p_continue=0.0
-    )
+    result = evaluate_next_item(users=2000, items=30, k=5, rng=np.random.default_rng(4), p_continue=0.0)
     assert abs(result.recall_at_k["bigram"] - result.recall_at_k["popularity"]) < 0.1
 
 

@@ -1,0 +1,55 @@
+"""Run a registered demo from raw parameters: validate, find the bundled corpus, seed, run.
+
+The command line and ``glossary show TERM --demo`` both come through here, so a term's
+``demo_params`` and a user's ``--n 2`` are checked by the same rules. No click and no rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from seqml.demos import Demo, ParamError, get_demo, read_corpus, validate_params
+
+
+@dataclass(frozen=True)
+class DemoRun:
+    """A finished run: which demo, the checked parameters, the seed, and the result data."""
+
+    demo: Demo
+    params: dict[str, Any]
+    seed: int
+    result: Any
+
+
+def prepare_params(demo: Demo, raw: Mapping[str, object], corpus_text: str | None = None) -> dict[str, Any]:
+    """Checked parameters, with the n-gram corpus resolved to text (bundled one by default)."""
+    params = validate_params(demo, raw)
+    if "corpus" in params:
+        if corpus_text is None:
+            if params["corpus"] == "-":
+                raise ParamError("corpus '-' (stdin) is only available on the command line")
+            if params["corpus"]:
+                corpus_text = read_corpus(params["corpus"])
+            else:
+                from glossary.paths import default_corpus
+
+                corpus_text = read_corpus(default_corpus())
+        params["corpus_text"] = corpus_text
+    return params
+
+
+def run_demo(name: str, raw: Mapping[str, object], seed: int, corpus_text: str | None = None) -> DemoRun:
+    """Validate ``raw`` for demo ``name`` and run it with a generator seeded by ``seed``."""
+    import numpy as np
+
+    demo = get_demo(name)
+    params = prepare_params(demo, raw, corpus_text)
+    result = demo.run(params, np.random.default_rng(seed))
+    return DemoRun(demo, params, seed, result)
+
+
+def public_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters a person set or could set: the corpus text itself is left out."""
+    return {key: value for key, value in params.items() if key != "corpus_text"}
