@@ -1,0 +1,704 @@
+"""N-gram language models counted and scored with NumPy: MLE, Lidstone/Laplace, Witten-Bell, Kneser-Ney.
+
+An N-gram model predicts a word from the N-1 words before it (the Markov assumption):
+
+    P(w_1 .. w_T) ~= prod_t P(w_t | w_{t-N+1} .. w_{t-1})
+
+Write ``c(h w)`` for the count of context ``h`` followed by ``w``, ``c(h) = sum_w c(h w)``,
+``N1+(h .) = |{w : c(h w) > 0}|``, ``V`` for the vocabulary size (with ``<UNK>``) and ``h'`` for
+``h`` without its first word. The models, in the conventions of NLTK's ``nltk.lm``:
+
+    MLE:           P(w | h) = c(h w) / c(h)                      (0 when c(h) = 0)
+    Lidstone:      P(w | h) = (c(h w) + gamma) / (c(h) + V gamma)     Laplace: gamma = 1
+    Witten-Bell:   P(w | h) = (1 - l_h) c(h w) / c(h) + l_h P(w | h'),
+                   l_h = N1+(h .) / (N1+(h .) + c(h)),          P(w) = c(w) / sum_v c(v)
+    Kneser-Ney:    P(w | h) = max(k(h w) - d, 0) / k(h .) + d N1+(h .) / k(h .) P(w | h')
+                   k(h w) = c(h w) at the top order N, else the continuation count
+                   N1+(. h w) = |{x : c(x h w) > 0}|; k(h .) = sum_w k(h w); P(w) = N1+(. w) / N1+(. .)
+
+An interpolated model whose context ``h`` was never seen uses ``P(w | h')`` unchanged, as NLTK does.
+Interpolated **modified** Kneser-Ney as KenLM's ``lmplz`` builds it (three discounts per order,
+adjusted counts, a uniform floor with ``<unk>``, ARPA export) lives in ``seqml.kneser_ney``.
+
+Conventions (NLTK's, so results match ``nltk.lm`` to 1e-10; see tests/reference):
+- training sentences are padded with N-1 ``<s>`` and N-1 ``</s>`` and every 1..N-gram inside a
+  padded sentence is counted (``padded_everygram_pipeline``); the padding symbols are words of the
+  vocabulary, and words seen fewer than ``unk_cutoff`` times become ``<UNK>``;
+- ``<s>`` and words never seen get probability 0 under Witten-Bell and Kneser-Ney (so perplexity is
+  infinite), and Kneser-Ney's discount ``d`` defaults to 0.1;
+- ``logscore`` is log base 2 and ``perplexity = 2 ** (-mean log2 P)``. Perplexity pads each test
+  sentence with N-1 ``<s>`` and one ``</s>`` and scores every word and the ``</s>``; a zero
+  probability gives an explicit ``inf`` (never NaN, never a warning).
+- contexts longer than N-1 words are cut to their last N-1 words (NLTK does so for its
+  interpolated models; its MLE and Lidstone would treat the longer context as unseen).
+
+Counting is vectorised: words become integer ids, an n-gram becomes the base-V integer
+``sum_i id_i V^(n-1-i)``, and ``np.unique`` over those keys gives the counts; lookups are
+``np.searchsorted`` into the sorted keys.
+
+References: Jurafsky & Martin, *Speech and Language Processing*, ch. 3 (N-grams, smoothing,
+perplexity); Chen & Goodman, "An empirical study of smoothing techniques for language modeling"
+(1998); Witten & Bell, IEEE Trans. Inf. Theory 37(4), 1991; Kneser & Ney, ICASSP 1995;
+NLTK ``nltk.lm`` documentation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "BOS",
+    "EOS",
+    "MODELS",
+    "UNK",
+    "KneserNeyModel",
+    "LanguageModel",
+    "LidstoneModel",
+    "MLEModel",
+    "NgramCounts",
+    "WittenBellModel",
+    "count_ngrams",
+    "fit",
+    "to_arpa",
+    "tokenize",
+]
+
+BOS = "<s>"
+EOS = "</s>"
+UNK = "<UNK>"
+MODELS = ("mle", "lidstone", "laplace", "witten-bell", "kneser-ney", "modified-kneser-ney")
+
+_SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_MAX_KEY = 2**63 - 1
+
+
+def tokenize(text: str) -> list[list[str]]:
+    """Split text into sentences of lowercase words: a sentence ends at a line break or . ! ? ;"""
+    sentences = []
+    for chunk in _SENTENCE_END.split(text):
+        words = _WORD.findall(chunk.casefold())
+        if words:
+            sentences.append(words)
+    return sentences
+
+
+# --------------------------------------------------------------------------- vocabulary and keys
+
+
+def _as_sentences(sentences: str | Iterable[Sequence[str]]) -> list[list[str]]:
+    """Accept raw text or sentences of tokens, so a demo can pass either."""
+    if isinstance(sentences, str):
+        return tokenize(sentences)
+    result = []
+    for sentence in sentences:
+        if isinstance(sentence, str):
+            raise ValueError("sentences must be lists of tokens, not strings; use tokenize(text)")
+        result.append(list(sentence))
+    return result
+
+
+def _check_order(order: int) -> int:
+    """Reject orders that are not positive integers before any counting happens."""
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)):
+        raise ValueError(f"order must be an integer >= 1, got {order!r}")
+    if order < 1:
+        raise ValueError(f"order must be >= 1, got {order}")
+    return int(order)
+
+
+def _check_corpus(sentences: list[list[str]], order: int) -> None:
+    """Refuse an empty corpus or one whose sentences are all shorter than N."""
+    longest = max((len(sentence) for sentence in sentences), default=0)
+    if longest == 0:
+        raise ValueError("the corpus has no words")
+    if order > longest:
+        raise ValueError(
+            f"order {order} is larger than the longest sentence ({longest} words); "
+            f"use an order of at most {longest}"
+        )
+
+
+def _check_key_room(vocabulary_size: int, order: int) -> None:
+    """Base-V keys must fit in int64: V ** N < 2 ** 63."""
+    if vocabulary_size**order > _MAX_KEY:
+        raise ValueError(
+            f"a vocabulary of {vocabulary_size} words is too large for order {order} "
+            "(n-gram keys would overflow 64 bits); lower the order or raise unk_cutoff"
+        )
+
+
+def _encode(ids: np.ndarray, vocabulary_size: int) -> np.ndarray:
+    """Rows of ids (M, n) -> base-V int64 keys (M,); n = 0 gives key 0 (the empty context)."""
+    keys = np.zeros(ids.shape[0], dtype=np.int64)
+    for column in range(ids.shape[1]):
+        keys = keys * vocabulary_size + ids[:, column]
+    return keys
+
+
+def _lookup(sorted_keys: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of ``queries`` in ``sorted_keys`` and whether each one is there."""
+    position = np.searchsorted(sorted_keys, queries)
+    inside = position < sorted_keys.size
+    position = np.where(inside, position, 0)
+    found = inside & (sorted_keys[position] == queries) if sorted_keys.size else inside
+    return position, found
+
+
+def _values(sorted_keys: np.ndarray, values: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Values stored under ``queries`` (0 where a key is absent)."""
+    position, found = _lookup(sorted_keys, queries)
+    if not sorted_keys.size:
+        return np.zeros(queries.shape, dtype=values.dtype)
+    return np.where(found, values[position], 0)
+
+
+def _group_by_prefix(
+    keys: np.ndarray, weights: np.ndarray, vocabulary_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For sorted n-gram keys: each distinct context (first n-1 words), its weight sum and size."""
+    prefixes = keys // vocabulary_size
+    if not prefixes.size:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    starts = np.flatnonzero(np.r_[True, prefixes[1:] != prefixes[:-1]])
+    sums = np.add.reduceat(weights, starts)
+    sizes = np.diff(np.r_[starts, prefixes.size])
+    return prefixes[starts], sums, sizes
+
+
+def _padded_ids(
+    sentences: list[list[str]], index: dict[str, int], left: int, right: int, unknown: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """All sentences as one id array with padding, plus where each padded sentence ends."""
+    bos, eos = index[BOS], index[EOS]
+    pieces: list[int] = []
+    ends = np.empty(len(sentences), dtype=np.int64)
+    get = index.get
+    for number, sentence in enumerate(sentences):
+        pieces.extend([bos] * left)
+        pieces.extend([get(word, unknown) for word in sentence])
+        pieces.extend([eos] * right)
+        ends[number] = len(pieces)
+    return np.asarray(pieces, dtype=np.int64), ends
+
+
+def _window_keys(
+    ids: np.ndarray, ends: np.ndarray, n: int, vocabulary_size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keys of every n-gram that lies inside one padded sentence, and where each one starts."""
+    lengths = np.diff(np.r_[0, ends])
+    sentence_end = np.repeat(ends, lengths)
+    starts = np.flatnonzero(np.arange(ids.size) + n <= sentence_end)
+    keys = np.zeros(starts.size, dtype=np.int64)
+    for offset in range(n):
+        keys = keys * vocabulary_size + ids[starts + offset]
+    return keys, starts
+
+
+# --------------------------------------------------------------------------- counting
+
+
+@dataclass(frozen=True)
+class NgramCounts:
+    """Counts of every 1..N-gram of a padded corpus, as sorted base-V keys and counts per order."""
+
+    order: int
+    vocabulary: tuple[str, ...]  # id -> word; sorted, so ids follow alphabetical order
+    unk_cutoff: int
+    keys: tuple[np.ndarray, ...]  # keys[n-1]: sorted int64 keys of the distinct n-grams
+    counts: tuple[np.ndarray, ...]  # counts[n-1][i]: how often keys[n-1][i] occurs
+
+    @property
+    def vocabulary_size(self) -> int:
+        """V, the base of the n-gram keys (includes <s>, </s> and <UNK>)."""
+        return len(self.vocabulary)
+
+    def ids(self, words: Sequence[str]) -> np.ndarray:
+        """Word ids, with every word outside the vocabulary mapped to <UNK>."""
+        index = _index_of(self.vocabulary)
+        unknown = index[UNK]
+        return np.asarray([index.get(word, unknown) for word in words], dtype=np.int64)
+
+    def count(self, ngram: Sequence[str]) -> int:
+        """How often this n-gram occurs in the padded training text (0 if never)."""
+        n = len(ngram)
+        if not 1 <= n <= self.order:
+            raise ValueError(f"n-gram length must be between 1 and {self.order}, got {n}")
+        key = _encode(self.ids(ngram)[None, :], self.vocabulary_size)
+        return int(_values(self.keys[n - 1], self.counts[n - 1], key)[0])
+
+    def ngrams(self, n: int) -> list[tuple[tuple[str, ...], int]]:
+        """Every distinct n-gram with its count, in key order (for display and tests)."""
+        keys = self.keys[n - 1]
+        digits = np.empty((keys.size, n), dtype=np.int64)
+        rest = keys.copy()
+        for column in range(n - 1, -1, -1):
+            digits[:, column] = rest % self.vocabulary_size
+            rest //= self.vocabulary_size
+        words = self.vocabulary
+        return [
+            (tuple(words[i] for i in row), int(count))
+            for row, count in zip(digits.tolist(), self.counts[n - 1].tolist(), strict=True)
+        ]
+
+
+_INDEX_CACHE: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
+
+
+def _index_of(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    """word -> id for a vocabulary tuple, built once per vocabulary object."""
+    cached = _INDEX_CACHE.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:
+        cached = (vocabulary, {word: i for i, word in enumerate(vocabulary)})
+        _INDEX_CACHE[id(vocabulary)] = cached
+    return cached[1]
+
+
+def count_ngrams(sentences: str | Iterable[Sequence[str]], order: int, unk_cutoff: int = 1) -> NgramCounts:
+    """Count all 1..N-grams with NLTK's padding (N-1 <s> and </s> per sentence) and <UNK> cutoff."""
+    order = _check_order(order)
+    if isinstance(unk_cutoff, bool) or not isinstance(unk_cutoff, (int, np.integer)):
+        raise ValueError(f"unk_cutoff must be an integer >= 1, got {unk_cutoff!r}")
+    if unk_cutoff < 1:
+        raise ValueError(f"unk_cutoff must be >= 1, got {unk_cutoff}")
+    sentences = _as_sentences(sentences)
+    _check_corpus(sentences, order)
+    pad = order - 1
+
+    # First pass: ids in order of first appearance (a dict is the fastest string hash here).
+    first_seen: dict[str, int] = {BOS: 0, EOS: 1, UNK: 2}
+    setdefault = first_seen.setdefault
+    raw = np.fromiter(
+        (setdefault(word, len(first_seen)) for sentence in sentences for word in sentence),
+        dtype=np.int64,
+    )
+    frequency = np.bincount(raw, minlength=len(first_seen))
+    frequency[0] += pad * len(sentences)
+    frequency[1] += pad * len(sentences)
+    frequency[2] = 0  # a literal "<UNK>" in the text is counted as unknown below
+
+    # The vocabulary: words at or above the cutoff, the padding symbols if any, and <UNK>.
+    words = list(first_seen)
+    keep = frequency >= unk_cutoff
+    keep[2] = True
+    if pad == 0:
+        keep[0] = keep[1] = False
+    vocabulary = tuple(sorted(word for word, kept in zip(words, keep, strict=True) if kept))
+    index = {word: i for i, word in enumerate(vocabulary)}
+    _check_key_room(len(vocabulary), order)
+
+    # Second pass, all in NumPy: map first-seen ids to sorted ids (dropped words -> <UNK>), pad.
+    remap = np.full(len(words), index[UNK], dtype=np.int64)
+    for old, word in enumerate(words):
+        if keep[old]:
+            remap[old] = index[word]
+    tokens = remap[raw]
+    lengths = np.fromiter((len(sentence) for sentence in sentences), dtype=np.int64)
+    # NLTK maps a padding symbol below the cutoff to <UNK> too (one sentence, cutoff 2).
+    bos, eos = index.get(BOS, index[UNK]), index.get(EOS, index[UNK])
+    ids, ends = _pad_arrays(tokens, lengths, pad, pad, bos, eos)
+
+    keys, counts = [], []
+    for n in range(1, order + 1):
+        window, _ = _window_keys(ids, ends, n, len(vocabulary))
+        unique, count = np.unique(window, return_counts=True)
+        keys.append(unique)
+        counts.append(count.astype(np.int64))
+    return NgramCounts(order, vocabulary, unk_cutoff, tuple(keys), tuple(counts))
+
+
+def _pad_arrays(
+    tokens: np.ndarray, lengths: np.ndarray, left: int, right: int, bos: int, eos: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Insert ``left`` <s> before and ``right`` </s> after every sentence of a flat id array."""
+    padded_lengths = lengths + left + right
+    ends = np.cumsum(padded_lengths)
+    starts = ends - padded_lengths
+    ids = np.empty(int(ends[-1]) if ends.size else 0, dtype=np.int64)
+    is_word = np.ones(ids.size, dtype=bool)
+    for offset in range(left):
+        ids[starts + offset] = bos
+        is_word[starts + offset] = False
+    for offset in range(1, right + 1):
+        ids[ends - offset] = eos
+        is_word[ends - offset] = False
+    ids[is_word] = tokens
+    return ids, ends
+
+
+# --------------------------------------------------------------------------- models
+
+
+class LanguageModel:
+    """Shared scoring, ranking, perplexity and sampling; subclasses give P(w | h) for id rows."""
+
+    name = "base"
+    convention = ""
+    bos = BOS
+    eos = EOS
+    unk = UNK
+    left_padding: int  # how many <s> perplexity and generation put before a sentence
+
+    def __init__(self, order: int, vocabulary: tuple[str, ...]) -> None:
+        self.order = order
+        self.vocabulary = vocabulary
+        self._index = {word: i for i, word in enumerate(vocabulary)}
+        self._unknown = self._index[self.unk]
+        self._bos_id = self._index.get(self.bos, self._unknown)
+        self._eos_id = self._index.get(self.eos, self._unknown)
+
+    # Subclasses implement this on id rows (M, n), 1 <= n <= order; the last column is the word.
+    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} order={self.order} vocabulary={len(self.vocabulary)}>"
+
+    def lookup(self, words: Sequence[str]) -> np.ndarray:
+        """Ids of words, with words outside the vocabulary mapped to the unknown token."""
+        get, unknown = self._index.get, self._unknown
+        return np.fromiter((get(word, unknown) for word in words), dtype=np.int64, count=len(words))
+
+    def _rows(self, ngrams: Sequence[Sequence[str]] | np.ndarray) -> np.ndarray:
+        """Turn n-grams (word tuples or an id array) into id rows cut to the model's order."""
+        if isinstance(ngrams, np.ndarray) and ngrams.dtype.kind in "iu":
+            rows = ngrams.astype(np.int64, copy=False)
+            if rows.ndim != 2 or rows.shape[1] < 1:
+                raise ValueError("id n-grams must be a 2-D array with at least one column")
+            if rows.size and (rows.min() < 0 or rows.max() >= len(self.vocabulary)):
+                raise ValueError("an id is outside the vocabulary")
+        else:
+            ngrams = [tuple(ngram) for ngram in ngrams]
+            lengths = {len(ngram) for ngram in ngrams}
+            if len(lengths) > 1:
+                raise ValueError("all n-grams passed to score_many must have the same length")
+            n = lengths.pop() if lengths else 1
+            if n < 1:
+                raise ValueError("an n-gram needs at least the word being scored")
+            flat = self.lookup([word for ngram in ngrams for word in ngram])
+            rows = flat.reshape(len(ngrams), n)
+        return rows[:, -self.order :]
+
+    def score_many(self, ngrams: Sequence[Sequence[str]] | np.ndarray) -> np.ndarray:
+        """P(last word | the words before it) for many n-grams of one length, in one pass."""
+        rows = self._rows(ngrams)
+        if rows.shape[0] == 0:
+            return np.zeros(0)
+        return self._probabilities(rows)
+
+    def score(self, word: str, context: Sequence[str] = ()) -> float:
+        """P(word | context); the context is cut to its last N-1 words."""
+        if isinstance(context, str):
+            context = (context,)
+        return float(self.score_many([(*context, word)])[0])
+
+    def logscore(self, word: str, context: Sequence[str] = ()) -> float:
+        """log2 P(word | context), as NLTK reports it; -inf for probability 0."""
+        probability = self.score(word, context)
+        return math.log2(probability) if probability > 0 else -math.inf
+
+    def distribution(self, context: Sequence[str] = ()) -> np.ndarray:
+        """P(w | context) for every vocabulary id w, in one vectorised call."""
+        context_ids = self.lookup(list(context)[len(context) - (self.order - 1) :])
+        if self.order == 1:
+            context_ids = context_ids[:0]
+        size = len(self.vocabulary)
+        rows = np.empty((size, context_ids.size + 1), dtype=np.int64)
+        rows[:, :-1] = context_ids
+        rows[:, -1] = np.arange(size)
+        return self._probabilities(rows)
+
+    def top_k(self, context: Sequence[str] = (), k: int = 5) -> list[tuple[str, float]]:
+        """The k likeliest next words after ``context`` (never <s>), best first, ties by word."""
+        if isinstance(context, str):
+            context = (context,)
+        if k < 1:
+            raise ValueError(f"k must be >= 1, got {k}")
+        probabilities = self.distribution(tuple(context))
+        candidates = np.array(
+            [i for i, word in enumerate(self.vocabulary) if word != self.bos], dtype=np.int64
+        )
+        # Sort by probability (descending), then by the word itself (ids follow the vocabulary).
+        ranked = candidates[np.lexsort((candidates, -probabilities[candidates]))][:k]
+        return [(self.vocabulary[i], float(probabilities[i])) for i in ranked]
+
+    def evaluation_ngrams(self, sentences: str | Iterable[Sequence[str]]) -> np.ndarray:
+        """The id n-grams that perplexity scores: each word and one </s>, after the padding."""
+        sentences = _as_sentences(sentences)
+        n = self.order
+        if not sentences:
+            return np.zeros((0, n), dtype=np.int64)
+        tokens = self.lookup([word for sentence in sentences for word in sentence])
+        lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+        left = n - 1
+        ids, ends = _pad_arrays(tokens, lengths, left, 1, self._bos_id, self._eos_id)
+        # Every position after the left padding ends one scored n-gram.
+        starts = ends - (lengths + left + 1)
+        targets = np.concatenate(
+            [np.arange(s + left, e) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        )
+        windows = targets[:, None] + np.arange(-n + 1, 1)[None, :]
+        return ids[windows]
+
+    def entropy(self, ngrams: Sequence[Sequence[str]] | np.ndarray) -> float:
+        """Cross-entropy in bits, -mean log2 P, over explicit n-grams (NLTK's ``entropy``)."""
+        rows = self._rows(ngrams)
+        if rows.shape[0] == 0:
+            raise ValueError("entropy needs at least one n-gram")
+        probabilities = self._probabilities(rows)
+        if np.any(probabilities <= 0.0):
+            return math.inf
+        return float(-np.mean(np.log2(probabilities)))
+
+    def ngram_perplexity(self, ngrams: Sequence[Sequence[str]] | np.ndarray) -> float:
+        """2 ** entropy over explicit n-grams, as NLTK's ``perplexity(text_ngrams)``."""
+        return float(2.0 ** self.entropy(ngrams))
+
+    def perplexity(self, sentences: str | Iterable[Sequence[str]]) -> float:
+        """2 ** (-mean log2 P) over every word and </s>; inf when any probability is 0."""
+        rows = self.evaluation_ngrams(sentences)
+        if rows.shape[0] == 0:
+            raise ValueError("perplexity needs at least one sentence")
+        return self.ngram_perplexity(rows)
+
+    def generate(self, num_words: int, rng: np.random.Generator, context: Sequence[str] = ()) -> list[str]:
+        """Sample up to num_words words after ``context``; stops early when </s> is drawn.
+
+        Never draws <s> or the unknown token. A context the model gives no mass to (MLE on an
+        unseen context) is shortened from the left until it has some, as NLTK does.
+        """
+        if num_words < 0:
+            raise ValueError(f"num_words must be >= 0, got {num_words}")
+        history = [self.bos] * (self.order - 1) + [str(word) for word in context]
+        banned = np.array([self._bos_id, self._unknown])
+        generated: list[str] = []
+        for _ in range(num_words):
+            window = history[len(history) - (self.order - 1) :] if self.order > 1 else []
+            while True:
+                weights = self.distribution(window)
+                weights[banned] = 0.0
+                total = weights.sum()
+                if total > 0 or not window:
+                    break
+                window = window[1:]
+            if total <= 0:
+                break
+            cumulative = np.cumsum(weights)
+            drawn = np.searchsorted(cumulative, rng.random() * cumulative[-1], side="right")
+            choice = min(int(drawn), len(self.vocabulary) - 1)
+            if choice == self._eos_id:
+                break
+            word = self.vocabulary[choice]
+            generated.append(word)
+            history.append(word)
+        return generated
+
+
+class _CountedModel(LanguageModel):
+    """A model over NLTK-style counts: keeps per-order keys, counts and context totals."""
+
+    left_padding = 0
+
+    def __init__(self, counts: NgramCounts) -> None:
+        super().__init__(counts.order, counts.vocabulary)
+        self.counts = counts
+        self.left_padding = counts.order - 1
+        size = counts.vocabulary_size
+        self._size = size
+        self._unigram_total = int(counts.counts[0].sum())
+        # Per order n >= 2: distinct contexts h, c(h) = sum_w c(h w) and N1+(h .).
+        self._contexts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None]
+        for n in range(2, counts.order + 1):
+            self._contexts.append(_group_by_prefix(counts.keys[n - 1], counts.counts[n - 1], size))
+
+    def _count(self, rows: np.ndarray) -> np.ndarray:
+        """c(row) for id rows of one length."""
+        n = rows.shape[1]
+        return _values(self.counts.keys[n - 1], self.counts.counts[n - 1], _encode(rows, self._size))
+
+    def _context_stats(self, context_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For contexts of length n-1: whether seen, c(h) and N1+(h .)."""
+        keys, totals, sizes = self._contexts[context_rows.shape[1]]
+        position, found = _lookup(keys, _encode(context_rows, self._size))
+        if not keys.size:
+            zero = np.zeros(context_rows.shape[0], dtype=np.int64)
+            return found, zero, zero
+        return found, np.where(found, totals[position], 0), np.where(found, sizes[position], 0)
+
+
+class MLEModel(_CountedModel):
+    """Maximum likelihood: relative frequency, 0 for anything unseen (nltk.lm.MLE)."""
+
+    name = "mle"
+    convention = "NLTK nltk.lm.MLE"
+
+    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
+        word_counts = self._count(rows).astype(np.float64)
+        if rows.shape[1] == 1:
+            return word_counts / self._unigram_total
+        _, totals, _ = self._context_stats(rows[:, :-1])
+        safe = np.where(totals > 0, totals, 1)
+        return np.where(totals > 0, word_counts / safe, 0.0)
+
+
+class LidstoneModel(_CountedModel):
+    """Add-gamma smoothing: (c(h w) + gamma) / (c(h) + V gamma) (nltk.lm.Lidstone / Laplace)."""
+
+    name = "lidstone"
+    convention = "NLTK nltk.lm.Lidstone"
+
+    def __init__(self, counts: NgramCounts, gamma: float) -> None:
+        super().__init__(counts)
+        if not (isinstance(gamma, (int, float)) and math.isfinite(gamma) and gamma > 0):
+            raise ValueError(f"gamma must be a finite number > 0, got {gamma!r}")
+        self.gamma = float(gamma)
+        if self.gamma == 1.0:
+            self.name, self.convention = "laplace", "NLTK nltk.lm.Laplace"
+
+    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
+        word_counts = self._count(rows).astype(np.float64)
+        if rows.shape[1] == 1:
+            totals = np.full(rows.shape[0], float(self._unigram_total))
+        else:
+            _, totals, _ = self._context_stats(rows[:, :-1])
+        return (word_counts + self.gamma) / (totals + len(self.vocabulary) * self.gamma)
+
+
+class WittenBellModel(_CountedModel):
+    """Interpolated Witten-Bell: trust a context by how few new words follow it."""
+
+    name = "witten-bell"
+    convention = "NLTK nltk.lm.WittenBellInterpolated"
+
+    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
+        n = rows.shape[1]
+        probability = self._count(rows[:, -1:]).astype(np.float64) / self._unigram_total
+        for k in range(2, n + 1):
+            suffix = rows[:, n - k :]
+            found, totals, types = self._context_stats(suffix[:, :-1])
+            word_counts = self._count(suffix)
+            safe = np.where(found, totals, 1)
+            weight = types / (types + safe)  # lambda_h: the mass kept for unseen words
+            interpolated = (1.0 - weight) * word_counts / safe + weight * probability
+            probability = np.where(found, interpolated, probability)
+        return probability
+
+
+class KneserNeyModel(_CountedModel):
+    """Interpolated Kneser-Ney with one discount d, as nltk.lm.KneserNeyInterpolated computes it."""
+
+    name = "kneser-ney"
+    convention = "NLTK nltk.lm.KneserNeyInterpolated (discount 0.1 default; <s> and unknowns 0)"
+
+    def __init__(self, counts: NgramCounts, discount: float = 0.1) -> None:
+        if counts.order < 2:
+            raise ValueError("kneser-ney needs order >= 2 (its unigrams come from bigram types)")
+        if not (isinstance(discount, (int, float)) and 0.0 <= discount <= 1.0):
+            raise ValueError(f"discount must be between 0 and 1, got {discount!r}")
+        super().__init__(counts)
+        self.discount = float(discount)
+        size = self._size
+        # Continuation counts for orders below N: k(h w) = N1+(. h w), from the (n+1)-gram types.
+        self._continuation: list[tuple[np.ndarray, np.ndarray]] = []
+        self._continuation_contexts: list[tuple[np.ndarray, np.ndarray] | None] = []
+        for n in range(1, counts.order):
+            suffixes = counts.keys[n] % size**n
+            keys, extensions = np.unique(suffixes, return_counts=True)
+            self._continuation.append((keys, extensions.astype(np.int64)))
+            if n == 1:
+                self._continuation_contexts.append(None)
+            else:
+                context_keys, sums, _ = _group_by_prefix(keys, extensions.astype(np.int64), size)
+                self._continuation_contexts.append((context_keys, sums))
+        self._bigram_types = int(counts.keys[1].size)
+
+    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
+        n, d, size = rows.shape[1], self.discount, self._size
+        keys, extensions = self._continuation[0]
+        probability = _values(keys, extensions, rows[:, -1]) / self._bigram_types
+        for k in range(2, n + 1):
+            suffix = rows[:, n - k :]
+            found, totals, types = self._context_stats(suffix[:, :-1])
+            if k == self.order:
+                numerator = self._count(suffix).astype(np.float64)
+            else:
+                keys, extensions = self._continuation[k - 1]
+                numerator = _values(keys, extensions, _encode(suffix, size)).astype(np.float64)
+                context_keys, sums = self._continuation_contexts[k - 1]
+                totals = _values(context_keys, sums, _encode(suffix[:, :-1], size))
+                found = found & (totals > 0)
+            safe = np.where(found, totals, 1)
+            alpha = np.maximum(numerator - d, 0.0) / safe
+            gamma = d * types / safe
+            probability = np.where(found, alpha + gamma * probability, probability)
+        return probability
+
+
+def fit(
+    sentences: str | Iterable[Sequence[str]],
+    order: int,
+    model: str = "kneser-ney",
+    **options: object,
+) -> LanguageModel:
+    """Count a corpus and build one smoothed model of the given order.
+
+    Options: ``unk_cutoff`` (all NLTK-style models, default 1), ``gamma`` (lidstone, default 0.1),
+    ``discount`` (kneser-ney, default 0.1), ``discount_fallback`` (modified-kneser-ney, default
+    (0.5, 1.0, 1.5); None makes unusable count-of-counts an error, as lmplz without the flag).
+    """
+    order = _check_order(order)
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    allowed = {
+        "mle": {"unk_cutoff"},
+        "lidstone": {"unk_cutoff", "gamma"},
+        "laplace": {"unk_cutoff"},
+        "witten-bell": {"unk_cutoff"},
+        "kneser-ney": {"unk_cutoff", "discount"},
+        "modified-kneser-ney": {"unk_cutoff", "discount_fallback"},
+    }[model]
+    unexpected = sorted(set(options) - allowed)
+    if unexpected:
+        raise ValueError(f"model {model!r} takes no option {unexpected[0]!r}")
+    if model == "modified-kneser-ney":
+        from seqml.kneser_ney import fit_modified_kneser_ney
+
+        return fit_modified_kneser_ney(sentences, order, **options)  # type: ignore[arg-type]
+    counts = count_ngrams(sentences, order, unk_cutoff=options.get("unk_cutoff", 1))  # type: ignore[arg-type]
+    if model == "mle":
+        return MLEModel(counts)
+    if model == "lidstone":
+        return LidstoneModel(counts, options.get("gamma", 0.1))  # type: ignore[arg-type]
+    if model == "laplace":
+        return LidstoneModel(counts, 1.0)
+    if model == "witten-bell":
+        return WittenBellModel(counts)
+    return KneserNeyModel(counts, options.get("discount", 0.1))  # type: ignore[arg-type]
+
+
+def to_arpa(model: LanguageModel) -> str:
+    """ARPA text of a modified Kneser-Ney model (the other models have no backoff form here)."""
+    from seqml.kneser_ney import ModifiedKneserNeyModel, arpa_text
+
+    if not isinstance(model, ModifiedKneserNeyModel):
+        raise ValueError("to_arpa needs a modified-kneser-ney model; fit(..., model=...) one")
+    return arpa_text(model)
+
+
+if __name__ == "__main__":
+    corpus = tokenize(
+        "Three blind mice ran across the floor.\nThree blind mice hid in the barn.\n"
+        "Three blind men walked to the market.\nThe bell tolls at noon."
+    )
+    for kind in ("mle", "laplace", "witten-bell", "kneser-ney", "modified-kneser-ney"):
+        lm = fit(corpus, 3, model=kind)
+        best = ", ".join(f"{w} {p:.3f}" for w, p in lm.top_k(("three", "blind"), 3))
+        print(f"{kind:>20}: {best} | perplexity {lm.perplexity([['three', 'blind', 'mice']]):.3f}")
+    sample = fit(corpus, 2, model="kneser-ney").generate(8, np.random.default_rng(0), ("three",))
+    print("generated:", " ".join(sample))
