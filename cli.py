@@ -7,12 +7,13 @@ the top; rich, the store and above all numpy are imported inside the commands th
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rich.console import Console, RenderableType
 
     from glossary.store import Store
@@ -49,13 +50,12 @@ class _State:
 
     def store(self) -> Store:
         if self._store is None:
-            from glossary.packs import PackError
             from glossary.paths import default_db_path
             from glossary.store import Store, StoreError
 
             try:
                 self._store = Store.open(self.db_path or default_db_path())
-            except (StoreError, PackError) as error:
+            except StoreError as error:
                 raise click.ClickException(str(error)) from None
         return self._store
 
@@ -122,7 +122,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 @click.group(context_settings=CONTEXT)
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False),
     envvar="GLOSSARY_DB",
     show_envvar=True,
     help="Store to use (default: glossary.db in your user data directory).",
@@ -371,7 +371,7 @@ def path(ctx: click.Context, first: str, second: str, as_json: bool) -> None:
 
 
 @cli.command(name="import", context_settings=CONTEXT)
-@click.argument("pack", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pack", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
 def import_pack(ctx: click.Context, pack: Path) -> None:
     """Add your own terms from a TOML pack (format: data/README.md); re-import to update.
@@ -390,9 +390,437 @@ def import_pack(ctx: click.Context, pack: Path) -> None:
 
 
 # --- demo commands (demos helper) ---
+
+DEMO_EXAMPLES = {
+    "ngram": ['--text "three blind"', "--n 2 --k 10", '--corpus my-text.txt --text "once upon"'],
+    "rnn-unroll": ['--text "the cat sat down"', "--steps 8 --hidden 4"],
+    "lstm-step": ["--forget-bias 3", "--hidden 8 --seed 7"],
+    "clipping": ["--method value --max-norm 1", "--method global-norm --p inf"],
+    "gradient-flow": ["--rho 1.1", "--steps 60 --forget-bias 3"],
+    "next-item": ["--users 2000 --items 200 --k 10"],
+}
+
+
+def _demo_option(name: str) -> str:
+    """A parameter's command-line spelling: forget_bias -> --forget-bias."""
+    return "--" + name.replace("_", "-")
+
+
+def _demo_json(demo: Any) -> dict:
+    """A demo's description for `glossary demos --json`: enough for a script to build a call."""
+    return {
+        "name": demo.name,
+        "title": demo.title,
+        "summary": demo.summary,
+        "terms": list(demo.terms),
+        "params": [
+            {
+                "name": p.name,
+                "option": _demo_option(p.name),
+                "type": p.type,
+                "default": p.default,
+                "minimum": p.minimum,
+                "maximum": p.maximum,
+                "choices": list(p.choices),
+                "help": p.help,
+            }
+            for p in demo.params
+        ],
+    }
+
+
+@cli.command(name="demos", context_settings=CONTEXT)
+@json_option
+def list_demos(as_json: bool) -> None:
+    """List the live NumPy demos, what each shows and its parameters.
+
+    \b
+    Examples:
+      glossary demos
+      glossary demo lstm-step --help
+    """
+    from seqml.demos import DEMOS
+
+    if as_json:
+        _emit_json([_demo_json(demo) for demo in DEMOS.values()])
+        return
+    from glossary.render.demos import demo_list
+
+    _print(demo_list(list(DEMOS.values())))
+
+
+def _fail_demo(error: ValueError) -> None:
+    """A bad parameter exits 2 with one line naming the option and its allowed range."""
+    from glossary.render.safe import plain
+    from seqml.demos import ParamError
+
+    message = plain(str(error))
+    if isinstance(error, ParamError):
+        if error.param:
+            raise click.BadParameter(message, param_hint=f"'{_demo_option(error.param)}'")
+        raise click.UsageError(message)
+    raise click.ClickException(message)
+
+
+def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
+    """Validate, run and draw one demo (or print its source, or its result as JSON)."""
+    import sys
+
+    seed, as_json, show_code, svg = (options.pop(key) for key in ("seed", "as_json", "show_code", "svg"))
+    raw = {name: value for name, value in options.items() if value is not None}
+    if show_code:
+        from glossary.render.demos import code_view
+        from seqml.demos import code_sources
+
+        _print(code_view(code_sources(demo)))
+        return
+    if as_json and svg is not None:
+        raise click.UsageError("--svg saves the drawn view; use it without --json.")
+    from glossary.demo_runner import public_params, run_demo
+    from seqml.demos import decode_corpus, to_jsonable
+
+    try:
+        corpus_text = None
+        if raw.get("corpus") == "-":
+            corpus_text = decode_corpus(sys.stdin.buffer.read(), "<stdin>")
+        run = run_demo(demo.name, raw, seed, corpus_text)
+    except ValueError as error:
+        _fail_demo(error)
+        return
+    if as_json:
+        params = public_params(run.params)
+        _emit_json({"demo": demo.name, "seed": seed, "params": params, "result": to_jsonable(run.result)})
+        return
+    from glossary.render.demos import demo_view
+
+    console = _console(record=svg is not None)
+    console.print(demo_view(run))
+    if svg is not None:
+        try:
+            console.save_svg(str(svg), title=f"glossary demo {demo.name}")
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot write {click.format_filename(svg)}: {error.strerror}"
+            ) from None
+        click.echo(f"Saved {click.format_filename(svg)}", err=True)
+
+
+def _demo_command(demo: Any) -> click.Command:
+    """Build `glossary demo NAME`: one option per registered parameter, plus the shared ones."""
+    from pathlib import Path
+
+    metavars = {"int": "INT", "float": "NUMBER", "str": "TEXT"}
+    options: list[click.Parameter] = []
+    for param in demo.params:
+        if param.name == "corpus":
+            metavar, allowed = "FILE", ""
+        else:
+            metavar = metavars.get(param.type, "[" + "|".join(param.choices) + "]")
+            allowed = "" if param.type == "str" else f"{param.allowed()}, "
+        default = param.default if param.default != "" else "bundled"
+        options.append(
+            click.Option(
+                [_demo_option(param.name), param.name],
+                type=str,
+                default=None,
+                metavar=metavar,
+                show_default=False,
+                help=f"{param.help[:1].upper()}{param.help[1:]} [{allowed}default: {default}]",
+            )
+        )
+    options += [
+        click.Option(
+            ["--seed"], type=click.IntRange(min=0), default=0, show_default=True, help="Random seed."
+        ),
+        click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."),
+        click.Option(
+            ["--code", "show_code"], is_flag=True, help="Print the demo's core NumPy source instead."
+        ),
+        click.Option(
+            ["--svg"],
+            type=click.Path(dir_okay=False, writable=True, path_type=Path),
+            metavar="FILE",
+            help="Also save the drawn result as an SVG picture.",
+        ),
+    ]
+    examples = "\n".join(f"  glossary demo {demo.name} {line}" for line in DEMO_EXAMPLES.get(demo.name, []))
+    return click.Command(
+        demo.name,
+        params=options,
+        callback=lambda **values: _run_demo_command(demo, values),
+        help=(
+            f"{demo.title}: {demo.summary}\n\nIllustrates: {', '.join(demo.terms)}."
+            f"\n\n\b\nExamples:\n{examples}"
+        ),
+        short_help=demo.summary,
+        context_settings=CONTEXT,
+    )
+
+
+class _DemoGroup(click.Group):
+    """`glossary demo NAME`: one subcommand per registered demo, built only when it is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from seqml.demos import DEMOS
+
+        return list(DEMOS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from seqml.demos import DEMOS
+
+        demo = DEMOS.get(cmd_name)
+        return None if demo is None else _demo_command(demo)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from glossary.render.safe import plain
+            from seqml.demos import DEMOS
+
+            ctx.fail(f"no demo '{plain(name)}'; choose one of {', '.join(DEMOS)} (see: glossary demos)")
+        return super().resolve_command(ctx, args)
+
+
+@cli.group(name="demo", cls=_DemoGroup, context_settings=CONTEXT)
+def demo_group() -> None:
+    """Run a live NumPy demo: glossary demo NAME [--param value]... (list: glossary demos).
+
+    Each demo takes its parameters as options (see glossary demo NAME --help for the ranges),
+    plus --seed N, --json, --code (print its NumPy source) and --svg FILE.
+
+    \b
+    Examples:
+      glossary demo ngram --text "three blind"
+      glossary demo lstm-step --forget-bias 3 --seed 1
+      glossary demo clipping --method value --max-norm 1 --json
+      glossary demo gradient-flow --code
+    """
+
+
 # --- end demo commands ---
 
 # --- quiz commands (quiz helper) ---
+
+
+def _comma_list(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def _quiz_io(store: Store, as_json: bool):
+    """Terminal or pipe: a person gets prompts and timing; a pipe gets its answers echoed."""
+    import sys
+
+    from glossary.render.cards import term_card
+    from glossary.render.quiz import TerminalIO
+
+    interactive = sys.stdin.isatty()
+    console = _console(stderr=as_json)
+    if as_json and not interactive:
+        import io
+
+        console = type(console)(file=io.StringIO())  # a script wants the JSON only
+
+    def read_line(prompt: str) -> str:
+        if interactive:
+            console.print(prompt, end="", markup=False, highlight=False)
+            return input()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        return line
+
+    def show_card(slug: str):
+        return term_card(store.term(slug), store.links_of(slug))
+
+    return TerminalIO(console, read_line, interactive, show_card, echo_answers=not interactive), console
+
+
+def _run_quiz(ctx: click.Context, store: Store, bank, plan, seed: int | None, as_json: bool) -> None:
+    """Ask the planned cards, print the summary (or JSON) and exit 130 after Ctrl-C."""
+    import os
+    import random
+    import time
+
+    from glossary.quiz import question_json
+    from glossary.render.quiz import summary_view
+    from glossary.schedule import answered_json, next_due, run_session
+
+    io, console = _quiz_io(store, as_json)
+    rng = random.Random(seed)
+    result = run_session(store.conn, bank, plan, io, rng, session=f"{int(time.time())}-{os.getpid()}")
+    upcoming = next_due(store.conn)
+    console.print(summary_view(result, upcoming))
+    if as_json:
+        answers = {a.question.card_id: answered_json(a) for a in result.answered}
+        _emit_json(
+            {
+                "stopped": result.stopped,
+                "questions": [
+                    {**question_json(q), "result": answers.get(q.card_id)} for q in result.asked
+                ],
+                "summary": {"answered": len(result.answered), "correct": result.correct},
+                "next_due": upcoming.isoformat() if upcoming else None,
+            }
+        )
+    if result.stopped == "interrupt":
+        ctx.exit(130)
+
+
+def _bank(store: Store):
+    from glossary.quiz import Bank
+
+    return Bank.build(store.terms(), store.all_links())
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--n", "count", type=click.IntRange(1, 200), default=10, show_default=True, help="Questions.")
+@click.option("--topic", help="Only terms of this topic (see glossary list).")
+@click.option("--terms", "term_list", metavar="A,B", help="Only these terms (comma-separated).")
+@click.option("--types", metavar="T,U", help="Only these question types: " + "define, meaning, recall, "
+              "relation, example, abbreviation, computed.")  # fmt: skip
+@click.option("--seed", type=int, help="Seed the questions and options, for a repeatable session.")
+@json_option
+@click.pass_context
+def quiz(
+    ctx: click.Context,
+    count: int,
+    topic: str | None,
+    term_list: str | None,
+    types: str | None,
+    seed: int | None,
+    as_json: bool,
+) -> None:
+    """Practise: due cards first, then new ones; the answer and why after each question.
+
+    Answer with the option's number or by typing the term; ? shows the card, q quits (so do
+    Ctrl-C and Ctrl-D); every answer is saved as you go. Answers are read from stdin when it is
+    not a terminal.
+
+    \b
+    Examples:
+      glossary quiz
+      glossary quiz --n 5 --topic sequence-models
+      glossary quiz --terms bigram,trigram --types define,example --seed 1
+      printf '1\\n2\\n' | glossary quiz --n 2 --seed 7 --json
+    """
+    from datetime import datetime, timezone
+
+    from glossary.quiz import QTYPES
+    from glossary.schedule import plan_session
+
+    store = _store(ctx)
+    bank = _bank(store)
+    slugs: set[str] | None = None
+    if topic is not None:
+        known = [t.topic for t in store.topics()]
+        if topic not in known:
+            raise click.BadParameter(f"unknown topic; choose from {', '.join(known)}", param_hint="'--topic'")
+        slugs = {t.slug for t in store.terms(topic)}
+    if term_list is not None:
+        chosen = {_resolve_or_fail(store, name).slug for name in _comma_list(term_list) or []}
+        slugs = chosen if slugs is None else slugs & chosen
+    wanted_types = _comma_list(types)
+    if wanted_types is not None:
+        unknown = [t for t in wanted_types if t not in QTYPES]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown type {unknown[0]!r}; choose from {', '.join(QTYPES)}", param_hint="'--types'"
+            )
+    plan = plan_session(store.conn, bank, datetime.now(timezone.utc), count, slugs, wanted_types)
+    if not plan:
+        raise click.ClickException("no questions match these options.")
+    _run_quiz(ctx, store, bank, plan, seed, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--n", "count", type=click.IntRange(1, 500), default=50, show_default=True, help="Most cards.")
+@click.option("--seed", type=int, help="Seed the questions and options, for a repeatable session.")
+@json_option
+@click.pass_context
+def review(ctx: click.Context, count: int, seed: int | None, as_json: bool) -> None:
+    """Review only the cards that are due now; says when the next one is due if none is.
+
+    \b
+    Example:
+      glossary review
+    """
+    from datetime import datetime, timezone
+
+    from glossary.schedule import next_due, plan_session
+
+    store = _store(ctx)
+    bank = _bank(store)
+    plan = plan_session(store.conn, bank, datetime.now(timezone.utc), count, due_only=True)
+    if not plan:
+        upcoming = next_due(store.conn)
+        when = upcoming.astimezone().strftime("%Y-%m-%d %H:%M") if upcoming else None
+        if as_json:
+            _emit_json({"due": 0, "next_due": upcoming.isoformat() if upcoming else None})
+            return
+        if when:
+            click.echo(f"Nothing is due. The next card is due {when}.")
+        else:
+            click.echo("Nothing to review yet: start with glossary quiz (or glossary tour).")
+        return
+    _run_quiz(ctx, store, bank, plan, seed, as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@json_option
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Your record: reviews, retention, streak, a 7-day forecast, mastery per term, confusions.
+
+    \b
+    Examples:
+      glossary stats
+      glossary stats --json
+    """
+    from datetime import datetime, timezone
+
+    from glossary.schedule import stats as compute_stats
+    from glossary.schedule import stats_json
+
+    store = _store(ctx)
+    topics = [(t.topic, t.title) for t in store.topics()]
+    result = compute_stats(store.conn, _bank(store), datetime.now(timezone.utc), topics)
+    if as_json:
+        _emit_json(stats_json(result))
+        return
+    from glossary.render.stats import stats_view
+
+    _print(stats_view(result))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("term", default="lstm")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for the demo and questions.")
+@click.pass_context
+def tour(ctx: click.Context, term: str, seed: int) -> None:
+    """A guided first run: a term's card, its live demo, then three questions on it.
+
+    \b
+    Examples:
+      glossary tour
+      glossary tour bigram
+    """
+    from glossary.render.cards import term_card
+    from glossary.schedule import tour_cards
+
+    store = _store(ctx)
+    slug = _resolve_or_fail(store, term).slug
+    found = store.term(slug)
+    console = _console()
+    console.print(term_card(found, store.links_of(slug)))
+    if found.demo:
+        from glossary.render.demos import run_term_demo
+
+        console.print(run_term_demo(found.demo, found.demo_params, seed))
+    bank = _bank(store)
+    click.echo(f"\nNow three questions on {found.name}.")
+    _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False)
+
+
 # --- end quiz commands ---
 
 

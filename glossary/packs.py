@@ -11,21 +11,13 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+from glossary.errors import PackError
 from glossary.model import LINK_KEYS, Example, Link, Term, canonical_link, lookup_key
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_TERM_FIELDS = ("slug", "name", "summary", "definition", "source")
 OPTIONAL_TERM_FIELDS = ("abbreviation", "aliases", "examples", "demo", "demo_params", "links")
 MAX_PACK_BYTES = 2_000_000
-
-
-class PackError(ValueError):
-    """A pack that cannot be used, with the place to fix it."""
-
-    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
-        self.path, self.line, self.message = str(path), line, message
-        where = f"{self.path}:{line}" if line else self.path
-        super().__init__(f"{where}: {message}")
 
 
 class Pack(NamedTuple):

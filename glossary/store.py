@@ -9,25 +9,25 @@ half-way, and a learner's own terms and progress survive every re-sync of the bu
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from glossary.errors import PackError, StoreError
 from glossary.model import Example, Link, LinkView, Term, lookup_key, view_link
-from glossary.paths import data_dir
+from glossary.paths import data_root
 
-SCHEMA_VERSION = 2
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 10.0
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never valid in content, split out by the view
-
-
-class StoreError(Exception):
-    """A problem with the store the user can act on (bad path, newer schema, locked file)."""
 
 
 class Resolution(NamedTuple):
@@ -141,24 +141,37 @@ def _migrate_to_2(db) -> None:
     db["reviews"].create_index(["chosen_slug"])
 
 
-MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2}
+def _migrate_to_3(db) -> None:
+    """Reviews name the term the answer stood for, how it was given and the session it belongs to.
+
+    ``answer_slug`` makes confusions ("you confuse bigram and trigram") a plain query even when a
+    card's answer is another term (relation questions); ``flags`` keeps "peeked" and "typo".
+    """
+    db["reviews"].add_column("answer_slug", str, not_null_default="")
+    db["reviews"].add_column("flags", str, not_null_default="")
+    db["reviews"].add_column("session", str, not_null_default="")
+    db["reviews"].create_index(["reviewed_at"])
+
+
+MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
 
 
 # --------------------------------------------------------------------------- connection
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: str | Path) -> sqlite3.Connection:
     """Open with WAL, a busy timeout and manual transactions (``isolation_level=None``)."""
-    if str(path) != ":memory:":
-        path = Path(path)
-        if path.is_dir():
+    path = os.fspath(path)
+    if path != ":memory:":
+        if os.path.isdir(path):
             raise StoreError(f"{path} is a directory, not a database file")
+        folder = os.path.dirname(os.path.abspath(path))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"cannot create {path.parent}: {error.strerror}") from None
+            raise StoreError(f"cannot create {folder}: {error.strerror}") from None
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
@@ -181,19 +194,21 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def bundled_pack_paths() -> list[Path]:
+def bundled_pack_paths() -> list[str]:
     """The bundled packs, in a stable order."""
-    return sorted((data_dir() / "terms").glob("*.toml"))
+    folder = os.path.join(data_root(), "terms")
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".toml"))
 
 
-def content_hash(paths: list[Path]) -> str:
+def content_hash(paths: list[str] | list[Path]) -> str:
     """CRC-32 and size of the packs' names and bytes: detects any edit, cheap on every start.
 
     (hashlib would load OpenSSL, ~4 ms; this only needs to notice change, not resist attack.)
     """
     checksum, size = 0, 0
     for path in paths:
-        chunk = path.name.encode() + b"\0" + path.read_bytes() + b"\0"
+        with open(path, "rb") as file:
+            chunk = os.path.basename(path).encode() + b"\0" + file.read() + b"\0"
         checksum, size = zlib.crc32(chunk, checksum), size + len(chunk)
     return f"crc32:{checksum:08x}:{size}"
 
@@ -254,7 +269,7 @@ def _insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
     return count
 
 
-def _sync_bundled(conn: sqlite3.Connection, digest: str, paths: list[Path]) -> None:
+def _sync_bundled(conn: sqlite3.Connection, digest: str, paths: list[str]) -> None:
     """Replace the bundled terms with the current packs; a learner's terms and record stay."""
     from glossary.packs import load_packs
 
@@ -286,17 +301,23 @@ def _migrate(conn: sqlite3.Connection) -> None:
 class Store:
     """A glossary database: built on first use, re-synced when the bundled packs change."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str | Path) -> None:
         self.conn = conn
         self.db_path = path
 
     @classmethod
-    def open(cls, path: Path) -> Store:
-        """Open ``path``, creating, migrating and syncing it as needed."""
+    def open(cls, path: str | Path) -> Store:
+        """Open ``path``, creating, migrating and syncing it as needed.
+
+        Every failure, a broken bundled pack included, surfaces as a StoreError with the place to fix.
+        """
         conn = connect(path)
         store = cls(conn, path)
         try:
             store.ensure_ready()
+        except PackError as error:
+            conn.close()
+            raise StoreError(f"bundled content: {error}") from None
         except sqlite3.OperationalError as error:
             conn.close()
             raise StoreError(f"{path}: {error}") from None
@@ -485,9 +506,11 @@ class Store:
 
     # ---- a learner's own terms
 
-    def import_pack(self, path: Path) -> int:
+    def import_pack(self, path: str | Path) -> int:
         """Add (or replace) a learner's pack of terms; bundled terms cannot be shadowed."""
-        from glossary.packs import PackError, load_packs, read_pack
+        from pathlib import Path
+
+        from glossary.packs import load_packs, read_pack
 
         pack, _links, _text = read_pack(path)
         new_slugs = {term.slug for term in pack.terms}

@@ -149,7 +149,7 @@ def test_changed_bundled_content_resyncs_and_keeps_user_terms_and_answers(
         )
     store.close()
     bundled = tmp_path / "bundled"
-    shutil.copytree(store_module.data_dir() / "terms", bundled)
+    shutil.copytree(Path(store_module.data_root()) / "terms", bundled)
     sequence = bundled / "sequence-models.toml"
     sequence.write_text(
         sequence.read_text(encoding="utf-8").replace('name = "bigram"', 'name = "bigram (2-gram)"'),

@@ -7,13 +7,17 @@ so a hostile imported term cannot style, link or move the cursor of the learner'
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
-from rich.tree import Tree
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.tree import Tree
 
 from glossary.model import RELATIONS, LinkView, Term
 from glossary.render.safe import plain
@@ -52,29 +56,44 @@ def grouped_links(links: Sequence[LinkView]) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
+class Rows:
+    """Label / value rows with hanging indents: the card's layout without rich.table.
+
+    ``rich.table`` costs ~4 ms to import (it pulls in fractions and decimal), more than the rest
+    of a card; two aligned columns need only this.
+    """
+
+    def __init__(self, rows: Sequence[tuple[Text, Text]], gap: int = 2) -> None:
+        self.rows = list(rows)
+        self.gap = gap
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        label_width = max((cell_len(label.plain) for label, _ in self.rows), default=0) + self.gap
+        value_width = max(options.max_width - label_width, 10)
+        for label, value in self.rows:
+            for index, line in enumerate(value.wrap(console, value_width)):
+                prefix = label.copy() if index == 0 else Text()
+                prefix.align("left", label_width)
+                yield Text.assemble(prefix, line)
+
+
 def _section(heading: str) -> Text:
     return Text(heading, style="bold underline")
 
 
-def examples_table(term: Term) -> Table:
-    """Examples as a two-column table, one row per label (N = 2, N = 3, ...)."""
-    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for example in term.examples:
-        quoted = ", ".join(f"\u201c{item}\u201d" for item in example.items)
-        table.add_row(_t(example.label), _t(quoted))
-    return table
+def examples_rows(term: Term) -> Rows:
+    """Examples in two columns, one row per label (N = 2, N = 3, ...)."""
+    return Rows(
+        [
+            (_t(example.label, "bold"), _t(", ".join(f"\u201c{item}\u201d" for item in example.items)))
+            for example in term.examples
+        ]
+    )
 
 
-def links_table(links: Sequence[LinkView]) -> Table:
+def links_rows(links: Sequence[LinkView]) -> Rows:
     """Relation wording on the left, linked terms on the right."""
-    table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
-    table.add_column(style="cyan", no_wrap=True)
-    table.add_column()
-    for label, names in grouped_links(links):
-        table.add_row(label, _t(", ".join(names)))
-    return table
+    return Rows([(Text(label, style="cyan"), _t(", ".join(names))) for label, names in grouped_links(links)])
 
 
 def term_card(
@@ -96,18 +115,14 @@ def term_card(
     for paragraph in [p.strip() for p in term.definition.split("\n\n") if p.strip()]:
         parts += [_t(" ".join(paragraph.split())), Text()]
     if term.examples:
-        parts += [_section("Examples"), Padding(examples_table(term), (0, 0, 1, 2))]
+        parts += [_section("Examples"), Padding(examples_rows(term), (0, 0, 1, 2))]
     if links:
-        parts += [_section("Links"), Padding(links_table(links), (0, 0, 1, 2))]
-    footer = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
-    footer.add_column(style="bold", no_wrap=True)
-    footer.add_column()
-    if term.demo:
-        footer.add_row("Demo", _t(demo_command(term), "green"))
-    footer.add_row("Source", _t(term.source, "dim"))
+        parts += [_section("Links"), Padding(links_rows(links), (0, 0, 1, 2))]
+    footer = [(Text("Demo", style="bold"), _t(demo_command(term), "green"))] if term.demo else []
+    footer.append((Text("Source", style="bold"), _t(term.source, "dim")))
     if imported:
-        footer.add_row("Origin", Text("imported by you", style="dim"))
-    parts.append(footer)
+        footer.append((Text("Origin", style="bold"), Text("imported by you", style="dim")))
+    parts.append(Rows(footer))
     subtitle = _t(f"{term.slug} \u00b7 {term.topic}", "dim")
     return Panel(
         Group(*parts),
@@ -129,6 +144,8 @@ def demo_command(term: Term) -> str:
 
 def term_list(groups: Iterable[tuple[str, Sequence[Term]]]) -> RenderableType:
     """Terms by topic: name, abbreviation and summary, one line each."""
+    from rich.table import Table
+
     table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
     table.add_column("term", no_wrap=True)
     table.add_column("summary")
@@ -141,6 +158,8 @@ def term_list(groups: Iterable[tuple[str, Sequence[Term]]]) -> RenderableType:
 
 def link_tree(root: Term, children: dict[str, list[tuple[str, str]]], names: dict[str, str]) -> Tree:
     """A term's neighbourhood as a tree: ``children[slug]`` lists (label, child slug)."""
+    from rich.tree import Tree
+
     tree = Tree(title_of(root))
 
     def grow(node: Tree, slug: str) -> None:
@@ -165,6 +184,8 @@ def comparison(
         if relation_words
         else _t(f"{left.name} and {right.name} are not linked directly; try glossary path.", "italic")
     )
+    from rich.table import Table
+
     table = Table(show_lines=True, expand=True)
     table.add_column("", style="bold", no_wrap=True)
     table.add_column(title_of(left), ratio=1)
@@ -190,6 +211,8 @@ def search_results(query: str, hits: Sequence, hit_start: str, hit_end: str) -> 
     """Ranked hits, with the matched words of each snippet highlighted."""
     if not hits:
         return _t(f"No term matches \u201c{query}\u201d.")
+    from rich.table import Table
+
     table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
     table.add_column("term", no_wrap=True)
     table.add_column("match")
