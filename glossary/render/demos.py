@@ -84,7 +84,7 @@ def demo_list(demos: Sequence[Demo]) -> Table:
     table.add_column("shows")
     table.add_column("parameters")
     for demo in demos:
-        params = ", ".join(f"{p.name}={_format_value(p.default) or '…'}" for p in demo.params)
+        params = ", ".join(f"{p.name}={_format_value(p.default) or 'nursery.txt'}" for p in demo.params)
         table.add_row(demo.name, demo.summary, clean(params))
     return table
 
@@ -356,7 +356,7 @@ def code_view(sources: Sequence[tuple[str, str]]) -> RenderableType:
     parts: list[RenderableType] = []
     for name, source in sources:
         parts.append(Text(f"# {name}", style="bold"))
-        parts.append(Syntax(source, "python", theme="ansi_dark", line_numbers=False, word_wrap=False))
+        parts.append(Syntax(source, "python", theme="ansi_dark", line_numbers=False, word_wrap=True))
     return Group(*parts)
 
 
