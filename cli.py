@@ -119,6 +119,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 # --------------------------------------------------------------------------- the group
 
 
+def _print_version(ctx: click.Context) -> None:
+    """Our own --version: click.version_option imports locale (~1 ms) on every start."""
+    if not ctx.resilient_parsing:
+        from glossary import __version__
+
+        click.echo(f"glossary {__version__}")
+        ctx.exit()
+
+
 @click.group(context_settings=CONTEXT)
 @click.option(
     "--db",
@@ -127,7 +136,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
     show_envvar=True,
     help="Store to use (default: glossary.db in your user data directory).",
 )
-@click.version_option(package_name="seqml-glossary", message="%(prog)s %(version)s")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
+    help="Show the version and exit.",
+)
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None) -> None:
     """A terminal glossary of sequence-model ML: cards, live NumPy demos and quizzes.
@@ -597,213 +613,6 @@ def demo_group() -> None:
     """
 
 
-
-DEMO_EXAMPLES = {
-    "ngram": ['--text "three blind"', "--n 2 --k 10", '--corpus my-text.txt --text "once upon"'],
-    "rnn-unroll": ['--text "the cat sat down"', "--steps 8 --hidden 4"],
-    "lstm-step": ["--forget-bias 3", "--hidden 8 --seed 7"],
-    "clipping": ["--method value --max-norm 1", "--method global-norm --p inf"],
-    "gradient-flow": ["--rho 1.1", "--steps 60 --forget-bias 3"],
-    "next-item": ["--users 2000 --items 200 --k 10"],
-}
-
-
-def _demo_option(name: str) -> str:
-    """A parameter's command-line spelling: forget_bias -> --forget-bias."""
-    return "--" + name.replace("_", "-")
-
-
-def _demo_json(demo: Any) -> dict:
-    """A demo's description for `glossary demos --json`: enough for a script to build a call."""
-    return {
-        "name": demo.name,
-        "title": demo.title,
-        "summary": demo.summary,
-        "terms": list(demo.terms),
-        "params": [
-            {
-                "name": p.name,
-                "option": _demo_option(p.name),
-                "type": p.type,
-                "default": p.default,
-                "minimum": p.minimum,
-                "maximum": p.maximum,
-                "choices": list(p.choices),
-                "help": p.help,
-            }
-            for p in demo.params
-        ],
-    }
-
-
-@cli.command(name="demos", context_settings=CONTEXT)
-@json_option
-def list_demos(as_json: bool) -> None:
-    """List the live NumPy demos, what each shows and its parameters.
-
-    \b
-    Examples:
-      glossary demos
-      glossary demo lstm-step --help
-    """
-    from seqml.demos import DEMOS
-
-    if as_json:
-        _emit_json([_demo_json(demo) for demo in DEMOS.values()])
-        return
-    from glossary.render.demos import demo_list
-
-    _print(demo_list(list(DEMOS.values())))
-
-
-def _fail_demo(error: ValueError) -> None:
-    """A bad parameter exits 2 with one line naming the option and its allowed range."""
-    from glossary.render.safe import plain
-    from seqml.demos import ParamError
-
-    message = plain(str(error))
-    if isinstance(error, ParamError):
-        if error.param:
-            raise click.BadParameter(message, param_hint=f"'{_demo_option(error.param)}'")
-        raise click.UsageError(message)
-    raise click.ClickException(message)
-
-
-def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
-    """Validate, run and draw one demo (or print its source, or its result as JSON)."""
-    import sys
-
-    seed, as_json, show_code, svg = (options.pop(key) for key in ("seed", "as_json", "show_code", "svg"))
-    raw = {name: value for name, value in options.items() if value is not None}
-    if show_code:
-        from glossary.render.demos import code_view
-        from seqml.demos import code_sources
-
-        _print(code_view(code_sources(demo)))
-        return
-    if as_json and svg is not None:
-        raise click.UsageError("--svg saves the drawn view; use it without --json.")
-    from glossary.demo_runner import public_params, run_demo
-    from seqml.demos import decode_corpus, to_jsonable
-
-    try:
-        corpus_text = None
-        if raw.get("corpus") == "-":
-            corpus_text = decode_corpus(sys.stdin.buffer.read(), "<stdin>")
-        run = run_demo(demo.name, raw, seed, corpus_text)
-    except ValueError as error:
-        _fail_demo(error)
-        return
-    if as_json:
-        params = public_params(run.params)
-        _emit_json({"demo": demo.name, "seed": seed, "params": params, "result": to_jsonable(run.result)})
-        return
-    from glossary.render.demos import demo_view
-
-    console = _console(record=svg is not None)
-    console.print(demo_view(run))
-    if svg is not None:
-        try:
-            console.save_svg(str(svg), title=f"glossary demo {demo.name}")
-        except OSError as error:
-            raise click.ClickException(
-                f"cannot write {click.format_filename(svg)}: {error.strerror}"
-            ) from None
-        click.echo(f"Saved {click.format_filename(svg)}", err=True)
-
-
-def _demo_command(demo: Any) -> click.Command:
-    """Build `glossary demo NAME`: one option per registered parameter, plus the shared ones."""
-    from pathlib import Path
-
-    metavars = {"int": "INT", "float": "NUMBER", "str": "TEXT"}
-    options: list[click.Parameter] = []
-    for param in demo.params:
-        if param.name == "corpus":
-            metavar, allowed = "FILE", ""
-        else:
-            metavar = metavars.get(param.type, "[" + "|".join(param.choices) + "]")
-            allowed = "" if param.type == "str" else f"{param.allowed()}, "
-        default = param.default if param.default != "" else "bundled"
-        options.append(
-            click.Option(
-                [_demo_option(param.name), param.name],
-                type=str,
-                default=None,
-                metavar=metavar,
-                show_default=False,
-                help=f"{param.help[:1].upper()}{param.help[1:]} [{allowed}default: {default}]",
-            )
-        )
-    options += [
-        click.Option(
-            ["--seed"], type=click.IntRange(min=0), default=0, show_default=True, help="Random seed."
-        ),
-        click.Option(["--json", "as_json"], is_flag=True, help="Print the result as JSON."),
-        click.Option(
-            ["--code", "show_code"], is_flag=True, help="Print the demo's core NumPy source instead."
-        ),
-        click.Option(
-            ["--svg"],
-            type=click.Path(dir_okay=False, writable=True, path_type=Path),
-            metavar="FILE",
-            help="Also save the drawn result as an SVG picture.",
-        ),
-    ]
-    examples = "\n".join(f"  glossary demo {demo.name} {line}" for line in DEMO_EXAMPLES.get(demo.name, []))
-    return click.Command(
-        demo.name,
-        params=options,
-        callback=lambda **values: _run_demo_command(demo, values),
-        help=(
-            f"{demo.title}: {demo.summary}\n\nIllustrates: {', '.join(demo.terms)}."
-            f"\n\n\b\nExamples:\n{examples}"
-        ),
-        short_help=demo.summary,
-        context_settings=CONTEXT,
-    )
-
-
-class _DemoGroup(click.Group):
-    """`glossary demo NAME`: one subcommand per registered demo, built only when it is asked for."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        from seqml.demos import DEMOS
-
-        return list(DEMOS)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from seqml.demos import DEMOS
-
-        demo = DEMOS.get(cmd_name)
-        return None if demo is None else _demo_command(demo)
-
-    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            from glossary.render.safe import plain
-            from seqml.demos import DEMOS
-
-            ctx.fail(f"no demo '{plain(name)}'; choose one of {', '.join(DEMOS)} (see: glossary demos)")
-        return super().resolve_command(ctx, args)
-
-
-@cli.group(name="demo", cls=_DemoGroup, context_settings=CONTEXT)
-def demo_group() -> None:
-    """Run a live NumPy demo: glossary demo NAME [--param value]... (list: glossary demos).
-
-    Each demo takes its parameters as options (see glossary demo NAME --help for the ranges),
-    plus --seed N, --json, --code (print its NumPy source) and --svg FILE.
-
-    \b
-    Examples:
-      glossary demo ngram --text "three blind"
-      glossary demo lstm-step --forget-bias 3 --seed 1
-      glossary demo clipping --method value --max-norm 1 --json
-      glossary demo gradient-flow --code
-    """
-
-
 # --- end demo commands ---
 
 # --- quiz commands (quiz helper) ---
@@ -862,9 +671,7 @@ def _run_quiz(ctx: click.Context, store: Store, bank, plan, seed: int | None, as
         _emit_json(
             {
                 "stopped": result.stopped,
-                "questions": [
-                    {**question_json(q), "result": answers.get(q.card_id)} for q in result.asked
-                ],
+                "questions": [{**question_json(q), "result": answers.get(q.card_id)} for q in result.asked],
                 "summary": {"answered": len(result.answered), "correct": result.correct},
                 "next_due": upcoming.isoformat() if upcoming else None,
             }
