@@ -149,3 +149,22 @@ def test_every_command_has_help_with_an_example() -> None:
         assert result.exit_code == 0, name
         assert "Example" in result.output, f"{name} --help has no example"
         assert command.get_short_help_str(), name
+
+
+def test_output_into_a_closed_pipe_ends_quietly(db_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # like `glossary list | head -0`: nobody will read
+    done = subprocess.run(
+        [sys.executable, "-c", "import cli; cli.main()", "--db", str(db_path), "list"],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert done.returncode in (0, 1)
