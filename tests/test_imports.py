@@ -36,6 +36,7 @@ print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.stderr)
 def modules_loaded_by(args: list[str], db: Path) -> list[str]:
     """Run a command in a fresh interpreter and report which heavy modules it imported."""
     code = PROBE.format(db=str(db), args=args, heavy=HEAVY)
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)  # store is current
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(done.stderr.strip().splitlines()[-1])
 
