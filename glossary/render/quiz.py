@@ -1,0 +1,160 @@
+"""Quiz views: a question, the verdict after an answer, the session summary, and the terminal IO.
+
+Questions carry stored text (summaries, names, examples), so every piece goes through ``plain``
+inside ``Text``: an imported term cannot style or move the learner's terminal. ``TerminalIO`` is
+the one place a quiz prints and reads; the core (``glossary.schedule.run_session``) only calls it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.text import Text
+
+from glossary.quiz import RATING_NAMES, Question
+from glossary.render.safe import plain
+from glossary.schedule import Answered, SessionResult
+
+TYPE_LABELS = {
+    "define": "which term?",
+    "meaning": "what does it mean?",
+    "recall": "type the term",
+    "relation": "links",
+    "example": "examples",
+    "abbreviation": "abbreviation",
+    "computed": "computed",
+}
+
+
+def _t(text: str, style: str = "") -> Text:
+    return Text(plain(text), style=style)
+
+
+def question_view(question: Question, number: int, total: int) -> RenderableType:
+    """The question, its numbered options (or a note that the answer is typed) and the keys."""
+    header = Text.assemble(
+        (f"Question {number}/{total}", "bold"),
+        (f"  \u00b7 {TYPE_LABELS.get(question.qtype, question.qtype)} \u00b7 {question.card_id}", "dim"),
+    )
+    parts: list[RenderableType] = [header, _t(question.prompt)]
+    if question.detail:
+        parts.append(Padding(Group(*(_t(line, "cyan") for line in question.detail)), (0, 0, 0, 4)))
+    for index, option in enumerate(question.options, start=1):
+        parts.append(Text.assemble(f"  {index}. ", _t(option.text)))
+    keys = "type the term" if question.typed else f"1-{len(question.options)} or the option's text"
+    parts.append(Text(f"  ({keys}; ? shows the card; q quits)", style="dim"))
+    return Group(Text(), *parts)
+
+
+def prompt_text(question: Question) -> str:
+    """The short prompt on the input line."""
+    return "Your answer: " if question.typed else f"Answer [1-{len(question.options)}]: "
+
+
+def hint_view(hint: str) -> Text:
+    """A re-ask after unusable input: what was wrong and what to type."""
+    return _t(hint, "yellow")
+
+
+def feedback_view(answered: Answered) -> RenderableType:
+    """Right or wrong, the right answer with its one-line reason, and where to read more."""
+    question, verdict = answered.question, answered.grade
+    if verdict.correct:
+        head = Text("\u2713 Right.", style="bold green")
+        if verdict.note:
+            head.append(" ")
+            head.append(_t(verdict.note.capitalize(), "green"))
+    else:
+        head = Text("\u2717 Not quite.", style="bold red")
+        head.append(" The answer is ")
+        head.append(_t(question.answer, "bold"))
+        head.append(".")
+    if verdict.peeked:
+        head.append(" (You opened the card, so it comes back soon.)", style="dim")
+    lines: list[RenderableType] = [head, _t(question.reason)]
+    footer = Text(
+        f"Rated {RATING_NAMES[verdict.rating]}; next review {_when(answered.recorded.due)}. ", "dim"
+    )
+    footer.append_text(_t(f"Card: glossary show {question.answer_slug or question.slug}", "dim"))
+    lines.append(footer)
+    return Group(*lines)
+
+
+def _when(due: datetime, now: datetime | None = None) -> str:
+    """'in 10 minutes', 'in 3 days': the next review in words."""
+    now = now or datetime.now(timezone.utc)
+    seconds = (due - now).total_seconds()
+    if seconds < 30:
+        return "now"
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size * 0.95:
+            count = round(seconds / size)
+            return f"in {count} {unit}{'s' if count != 1 else ''}"
+    return "in 1 minute"
+
+
+def summary_view(result: SessionResult, next_due: datetime | None = None) -> RenderableType:
+    """The end of a session: the score, what was missed, how it ended and what comes next."""
+    answered = len(result.answered)
+    stopped = {
+        "done": "",
+        "quit": "Stopped at your request.",
+        "eof": "Input ended.",
+        "interrupt": "Interrupted.",
+    }[result.stopped]
+    lines: list[RenderableType] = [Text()]
+    if stopped:
+        lines.append(Text(f"{stopped} Every answer you gave is saved.", style="dim"))
+    if answered:
+        lines.append(Text(f"Score: {result.correct}/{answered} right.", style="bold"))
+    else:
+        lines.append(Text("No answers recorded.", style="bold"))
+    missed = [a for a in result.answered if not a.grade.correct]
+    if missed:
+        lines.append(Text("Review these cards:"))
+        for item in missed:
+            slug = item.question.answer_slug or item.question.slug
+            lines.append(Text.assemble("  glossary show ", _t(slug)))
+    if next_due is not None:
+        lines.append(Text(f"Next review {_when(next_due)}.", style="dim"))
+    return Group(*lines)
+
+
+class TerminalIO:
+    """Show questions on a console and read answers line by line (terminal or pipe)."""
+
+    def __init__(
+        self,
+        console: Console,
+        read_line: Callable[[str], str],
+        timed: bool,
+        show_card: Callable[[str], RenderableType],
+        echo_answers: bool = False,
+    ) -> None:
+        self.console = console
+        self.read_line = read_line
+        self.timed = timed
+        self.show_card = show_card
+        self.echo_answers = echo_answers  # piped input: print what was read, so a log reads naturally
+
+    def question(self, question: Question, number: int, total: int) -> None:
+        self.console.print(question_view(question, number, total))
+
+    def ask(self, question: Question) -> str:
+        prompt = prompt_text(question)
+        line = self.read_line(prompt)
+        if self.echo_answers:
+            self.console.print(Text(prompt) + _t(line.rstrip("\n")[:200]))
+        return line
+
+    def hint(self, text: str) -> None:
+        self.console.print(hint_view(text))
+
+    def card(self, slug: str) -> None:
+        self.console.print(self.show_card(slug))
+
+    def feedback(self, answered: Answered) -> None:
+        self.console.print(feedback_view(answered))
