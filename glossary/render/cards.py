@@ -6,6 +6,7 @@ so a hostile imported term cannot style, link or move the cursor of the learner'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -72,6 +73,7 @@ class Rows:
         value_width = max(options.max_width - label_width, 10)
         for label, value in self.rows:
             for index, line in enumerate(value.wrap(console, value_width)):
+                line.rstrip()
                 prefix = label.copy() if index == 0 else Text()
                 prefix.align("left", label_width)
                 yield Text.assemble(prefix, line)
@@ -134,10 +136,19 @@ def term_card(
     )
 
 
+_SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.,:+=/@%-]+$")
+
+
+def shell_word(value: object) -> str:
+    """Quote a value the way a POSIX shell reads it back ("three purple" -> 'three purple')."""
+    text = str(value)
+    return text if _SHELL_SAFE.match(text) else "'" + text.replace("'", "'\"'\"'") + "'"
+
+
 def demo_command(term: Term) -> str:
-    """The command a learner types to run this term's demo with its own parameters."""
+    """The command a learner types, copy-pastable, to run this term's demo with its own parameters."""
     options = " ".join(
-        f"--{name.replace('_', '-')} {value!s}" for name, value in sorted(term.demo_params.items())
+        f"--{name.replace('_', '-')} {shell_word(value)}" for name, value in sorted(term.demo_params.items())
     )
     return f"glossary demo {term.demo}" + (f" {options}" if options else "")
 

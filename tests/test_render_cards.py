@@ -1,0 +1,34 @@
+"""Card views: exact layout pieces a learner relies on."""
+
+from __future__ import annotations
+
+import io
+import shlex
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+
+from glossary.model import Term
+from glossary.render.cards import Rows, demo_command, shell_word
+
+
+@pytest.mark.parametrize("value", ["three purple", "", "it's", 'a"b', 2, 1.5, "ok", "$(rm -rf ~)"])
+def test_shell_word_reads_back_as_the_same_single_argument(value: object) -> None:
+    assert shlex.split(f"cmd {shell_word(value)}") == ["cmd", str(value)]
+
+
+def test_demo_command_is_copy_pastable_with_its_parameters() -> None:
+    term = Term(
+        "oov", "OOV", "s", "d", "src", "t", demo="ngram", demo_params={"text": "three purple", "n": 3}
+    )
+    assert demo_command(term) == "glossary demo ngram --n 3 --text 'three purple'"
+
+
+def test_rows_hang_wrapped_values_under_their_column() -> None:
+    console = Console(file=io.StringIO(), width=30, color_system=None)
+    console.print(Rows([(Text("uses"), Text("sigmoid, tanh, softmax, embedding, attention"))]))
+    assert console.file.getvalue().splitlines() == [
+        "uses  sigmoid, tanh, softmax,",
+        "      embedding, attention",
+    ]
