@@ -121,8 +121,8 @@ def test_a_v2_store_with_reviews_migrates_to_v3_keeping_them(tmp_path: Path) -> 
     conn.execute("PRAGMA user_version = 2")
     conn.execute(
         "INSERT INTO reviews (reviewed_at, card_id, slug, qtype, rating, correct, chosen, chosen_slug, "
-        "answer, response_ms) VALUES ('2026-01-01T00:00:00+00:00', 'bigram:define', 'bigram', 'define', 3, 1, "
-        "'bigram', '', 'bigram', 900)"
+        "answer, response_ms) VALUES ('2026-01-01T00:00:00+00:00', 'bigram:define', 'bigram', "
+        "'define', 3, 1, 'bigram', '', 'bigram', 900)"
     )
     conn.close()
     migrated = Store.open(path)
