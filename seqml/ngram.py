@@ -48,6 +48,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -95,11 +96,16 @@ def _as_sentences(sentences: str | Iterable[Sequence[str]]) -> list[list[str]]:
     """Accept raw text or sentences of tokens, so a demo can pass either."""
     if isinstance(sentences, str):
         return tokenize(sentences)
-    result = []
-    for sentence in sentences:
+    result = sentences if isinstance(sentences, list) else list(sentences)
+    if all(type(sentence) is list for sentence in result):
+        return result  # the common case, checked at C speed
+    for number, sentence in enumerate(result):
         if isinstance(sentence, str):
             raise ValueError("sentences must be lists of tokens, not strings; use tokenize(text)")
-        result.append(list(sentence))
+        if not isinstance(sentence, list):
+            if result is sentences:
+                result = list(result)  # never modify the caller's list
+            result[number] = list(sentence)
     return result
 
 
@@ -114,7 +120,7 @@ def _check_order(order: int) -> int:
 
 def _check_corpus(sentences: list[list[str]], order: int) -> None:
     """Refuse an empty corpus or one whose sentences are all shorter than N."""
-    longest = max((len(sentence) for sentence in sentences), default=0)
+    longest = max(map(len, sentences), default=0)
     if longest == 0:
         raise ValueError("the corpus has no words")
     if order > longest:
@@ -271,45 +277,48 @@ def count_ngrams(sentences: str | Iterable[Sequence[str]], order: int, unk_cutof
     _check_corpus(sentences, order)
     pad = order - 1
 
-    # First pass: ids in order of first appearance (a dict is the fastest string hash here).
-    first_seen: dict[str, int] = {BOS: 0, EOS: 1, UNK: 2}
-    setdefault = first_seen.setdefault
-    raw = np.fromiter(
-        (setdefault(word, len(first_seen)) for sentence in sentences for word in sentence),
-        dtype=np.int64,
-    )
-    frequency = np.bincount(raw, minlength=len(first_seen))
-    frequency[0] += pad * len(sentences)
-    frequency[1] += pad * len(sentences)
-    frequency[2] = 0  # a literal "<UNK>" in the text is counted as unknown below
+    # Words -> ids: the C-level set, sort and map do the string work; the rest is NumPy.
+    flat = list(chain.from_iterable(sentences))
+    distinct = set(flat)
+    distinct.update((BOS, EOS, UNK))
+    words = sorted(distinct)
+    index = dict(zip(words, range(len(words)), strict=True))
+    raw = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    frequency = np.bincount(raw, minlength=len(words))
+    frequency[index[BOS]] += pad * len(sentences)
+    frequency[index[EOS]] += pad * len(sentences)
 
-    # The vocabulary: words at or above the cutoff, the padding symbols if any, and <UNK>.
-    words = list(first_seen)
+    # The vocabulary: words at or above the cutoff (padding symbols included, as NLTK counts
+    # them) and <UNK>. Dropped words map to <UNK>; sorted order survives the filtering.
     keep = frequency >= unk_cutoff
-    keep[2] = True
-    if pad == 0:
-        keep[0] = keep[1] = False
-    vocabulary = tuple(sorted(word for word, kept in zip(words, keep, strict=True) if kept))
-    index = {word: i for i, word in enumerate(vocabulary)}
-    _check_key_room(len(vocabulary), order)
+    keep[index[UNK]] = True
+    vocabulary = tuple(word for word, kept in zip(words, keep.tolist(), strict=True) if kept)
+    size = len(vocabulary)
+    _check_key_room(size, order)
+    unknown = vocabulary.index(UNK)
+    remap = np.where(keep, np.cumsum(keep) - 1, unknown)
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    bos, eos = int(remap[index[BOS]]), int(remap[index[EOS]])
+    ids, ends = _pad_arrays(remap[raw], lengths, pad, pad, bos, eos)
 
-    # Second pass, all in NumPy: map first-seen ids to sorted ids (dropped words -> <UNK>), pad.
-    remap = np.full(len(words), index[UNK], dtype=np.int64)
-    for old, word in enumerate(words):
-        if keep[old]:
-            remap[old] = index[word]
-    tokens = remap[raw]
-    lengths = np.fromiter((len(sentence) for sentence in sentences), dtype=np.int64)
-    # NLTK maps a padding symbol below the cutoff to <UNK> too (one sentence, cutoff 2).
-    bos, eos = index.get(BOS, index[UNK]), index.get(EOS, index[UNK])
-    ids, ends = _pad_arrays(tokens, lengths, pad, pad, bos, eos)
-
-    keys, counts = [], []
-    for n in range(1, order + 1):
-        window, _ = _window_keys(ids, ends, n, len(vocabulary))
-        unique, count = np.unique(window, return_counts=True)
-        keys.append(unique)
-        counts.append(count.astype(np.int64))
+    # Top order: one sort of the N-gram keys. Every n-gram of a padded sentence is the prefix of
+    # the (n+1)-gram that starts where it starts, except one per sentence: the last n tokens,
+    # all </s> padding. So lower orders are run-length sums over sorted prefixes, no sort.
+    window = _window_keys(ids, ends, order, size)[0]
+    top_keys, top_counts = np.unique(window, return_counts=True)
+    keys, counts = [top_keys], [top_counts.astype(np.int64)]
+    for n in range(order - 1, 0, -1):
+        prefix_keys, prefix_counts, _ = _group_by_prefix(keys[0], counts[0], size)
+        padding_key = eos * sum(size**k for k in range(n))
+        position, found = _lookup(prefix_keys, np.array([padding_key]))
+        extra = len(sentences)
+        if found[0]:
+            prefix_counts[position[0]] += extra
+        else:
+            prefix_keys = np.insert(prefix_keys, position[0], padding_key)
+            prefix_counts = np.insert(prefix_counts, position[0], extra)
+        keys.insert(0, prefix_keys)
+        counts.insert(0, prefix_counts)
     return NgramCounts(order, vocabulary, unk_cutoff, tuple(keys), tuple(counts))
 
 
@@ -609,7 +618,12 @@ class KneserNeyModel(_CountedModel):
         self._continuation_contexts: list[tuple[np.ndarray, np.ndarray] | None] = []
         for n in range(1, counts.order):
             suffixes = counts.keys[n] % size**n
-            keys, extensions = np.unique(suffixes, return_counts=True)
+            if n == 1:  # word ids are small: count without sorting
+                dense = np.bincount(suffixes, minlength=size)
+                keys = np.flatnonzero(dense)
+                extensions = dense[keys]
+            else:
+                keys, extensions = np.unique(suffixes, return_counts=True)
             self._continuation.append((keys, extensions.astype(np.int64)))
             if n == 1:
                 self._continuation_contexts.append(None)

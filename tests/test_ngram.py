@@ -360,3 +360,35 @@ def test_long_contexts_are_cut_to_the_last_n_minus_1_words() -> None:
 def test_to_arpa_refuses_models_without_backoff_form() -> None:
     with pytest.raises(ValueError, match="modified-kneser-ney"):
         ngram.to_arpa(fit(DOC_CORPUS, 2, model="laplace"))
+
+
+def brute_force_counts(sentences: list[list[str]], order: int, unk_cutoff: int) -> dict:
+    """NLTK's counting spelled out with tuples: the oracle for the vectorised counter."""
+    pad = order - 1
+    padded = [["<s>"] * pad + s + ["</s>"] * pad for s in sentences]
+    frequency: dict[str, int] = {}
+    for sentence in padded:
+        for word in sentence:
+            frequency[word] = frequency.get(word, 0) + 1
+    known = {w for w, c in frequency.items() if c >= unk_cutoff}
+    counts: dict[tuple[str, ...], int] = {}
+    for sentence in padded:
+        mapped = [w if w in known else "<UNK>" for w in sentence]
+        for n in range(1, order + 1):
+            for start in range(len(mapped) - n + 1):
+                gram = tuple(mapped[start : start + n])
+                counts[gram] = counts.get(gram, 0) + 1
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_counts_equal_brute_force_counts_on_random_corpora(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(int(rng.integers(2, 12)))]
+    sentences = [[str(w) for w in rng.choice(words, size=int(rng.integers(0, 9)))] for _ in range(20)]
+    sentences.append(list(words[:2]) * 3)
+    order = int(rng.integers(1, 5))
+    cutoff = int(rng.integers(1, 4))
+    counts = count_ngrams(sentences, order, unk_cutoff=cutoff)
+    ours = {gram: c for n in range(1, order + 1) for gram, c in counts.ngrams(n)}
+    assert ours == brute_force_counts(sentences, order, cutoff)
