@@ -279,3 +279,19 @@ def test_run_term_demo_turns_bad_pack_parameters_into_one_line() -> None:
     text = render(run_term_demo("lstm-step", {"forget_bias": 99}, seed=0))
     assert text.strip() == "demo lstm-step cannot run: forget_bias must be a number from -5 to 5, got 99"
     assert "no demo 'nope'" in render(run_term_demo("nope", {}, seed=0))
+
+
+def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
+    from pathlib import Path
+
+    import tomllib
+
+    terms_dir = Path(__file__).resolve().parent.parent / "data" / "terms"
+    seen = 0
+    for path in sorted(terms_dir.glob("*.toml")):
+        for term in tomllib.loads(path.read_text(encoding="utf-8")).get("terms", []):
+            if term.get("demo"):
+                text = render(run_term_demo(term["demo"], term.get("demo_params", {}), seed=0), width=80)
+                assert "cannot run" not in text, (term["slug"], text)
+                seen += 1
+    assert seen >= 11  # at least every seed term

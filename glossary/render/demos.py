@@ -112,7 +112,11 @@ MODEL_HEADERS = {
 
 def ngram_view(result: NgramResult) -> RenderableType:
     """Top next words per smoothing model, side by side, with each model's perplexity below."""
-    if result.context:
+    if result.context and set(result.context) == {"<s>"}:
+        title = (
+            f"at the start of a sentence ({' '.join(result.context)}, n={result.order}) the next word is ..."
+        )
+    elif result.context:
         title = f"after '{clean(' '.join(result.context))}' (n={result.order}) the next word is ..."
     else:
         title = "unigram (n=1): the likeliest words, whatever came before"
