@@ -245,3 +245,79 @@ def test_bad_input_raises_value_error(corpus, order, options, message) -> None:
 def test_read_arpa_rejects_lines_outside_a_section() -> None:
     with pytest.raises(ValueError, match="line 1"):
         read_arpa("-0.5\ta\n")
+
+
+def reference_arpa(sentences: list[list[str]], order: int) -> dict:
+    """Modified Kneser-Ney spelled out with dicts of tuples, straight from the formulas."""
+    full: dict[tuple, int] = {}
+    starts: dict[tuple, int] = {}
+    for sentence in sentences:
+        padded = ["<s>", *sentence, "</s>"]
+        for end in range(1, len(padded)):
+            window = tuple(padded[max(0, end - order + 1) : end + 1])
+            table = full if len(window) == order else starts
+            table[window] = table.get(window, 0) + 1
+    adjusted = {order: full}
+    for n in range(order - 1, 0, -1):
+        level: dict[tuple, int] = {}
+        for gram in adjusted[n + 1]:
+            level[gram[1:]] = level.get(gram[1:], 0) + 1
+        level.update({g: c for g, c in starts.items() if len(g) == n})
+        adjusted[n] = level
+    adjusted[1].update({("<s>",): 0, ("<unk>",): 0})
+    discounts = {}
+    for n, level in adjusted.items():
+        t = [sum(1 for c in level.values() if c == k) for k in range(5)]
+        if min(t[1], t[2], t[3]) == 0:
+            discounts[n] = (0.0, 0.5, 1.0, 1.5)
+            continue
+        y = t[1] / (t[1] + 2 * t[2])
+        d = [0.0] + [k - (k + 1) * y * t[k + 1] / t[k] for k in (1, 2, 3)]
+        good = all(0 <= d[k] <= k for k in (1, 2, 3))
+        discounts[n] = tuple(d) if good else (0.0, 0.5, 1.0, 1.5)
+
+    def discount(n: int, count: int) -> float:
+        return discounts[n][min(count, 3)]
+
+    gamma: dict[tuple, float] = {}
+    denominator: dict[tuple, float] = {}
+    for n, level in adjusted.items():
+        for gram, count in level.items():
+            context = gram[:-1]
+            denominator[context] = denominator.get(context, 0) + count
+            gamma[context] = gamma.get(context, 0) + (discount(n, count) if count else 0.0)
+    vocabulary_size = len(adjusted[1]) - 1
+    probability: dict[tuple, float] = {}
+    for n in range(1, order + 1):
+        for gram, count in adjusted[n].items():
+            context = gram[:-1]
+            lower = probability[gram[1:]] if n > 1 else 1 / vocabulary_size
+            u = (count - discount(n, count)) / denominator[context]
+            probability[gram] = u + gamma[context] / denominator[context] * lower
+    probability[("<s>",)] = 1.0
+    result = {}
+    for n in range(1, order + 1):
+        for gram in adjusted[n]:
+            is_context = n < order and gram in denominator and gram[-1] not in ("</s>", "<unk>")
+            backoff = math.log10(gamma[gram] / denominator[gram]) if is_context else 0.0
+            result[gram] = (math.log10(probability[gram]), backoff)
+    return result
+
+
+@pytest.mark.parametrize(("seed", "order"), [(0, 2), (1, 3), (2, 3), (3, 4), (4, 5)])
+def test_vectorised_model_equals_the_formulas_on_random_zipf_corpora(seed: int, order: int) -> None:
+    rng = np.random.default_rng(seed)
+    words = np.array([f"w{i}" for i in range(300)])
+    zipf = 1.0 / np.arange(1, words.size + 1) ** 1.1
+    corpus = [
+        [str(w) for w in rng.choice(words, size=int(rng.integers(1, 15)), p=zipf / zipf.sum())]
+        for _ in range(250)
+    ]
+    model = fit_modified_kneser_ney(corpus, order)
+    assert any(not s.fell_back for s in model.statistics)  # real discounts get exercised
+    ours = read_arpa(arpa_text(model))
+    expected = reference_arpa(corpus, order)
+    assert set(ours) == set(expected)
+    for gram, (log10_probability, log10_backoff) in expected.items():
+        assert ours[gram][0] == pytest.approx(log10_probability, abs=1e-6), gram
+        assert ours[gram][1] == pytest.approx(log10_backoff, abs=1e-6), gram
