@@ -6,7 +6,6 @@ the top; rich, the store and above all numpy are imported inside the commands th
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -37,6 +36,8 @@ def _print(renderable: RenderableType) -> None:
 
 def _emit_json(data: Any) -> None:
     """Stable, ASCII-only JSON: no control character or bidi override can reach the terminal."""
+    import json  # not at the top: a plain lookup never needs it
+
     text = json.dumps(data, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
     click.echo(text)
 

@@ -109,6 +109,14 @@ class _Block:
         return next((n for n, line in self.lines if needle in line), fallback or self.first)
 
 
+def _aliases(value: object, path: Path, line: int | None) -> tuple[str, ...]:
+    """Aliases are single-line spellings (the store keeps them one per line)."""
+    aliases = _string_list(value, path, line, "aliases")
+    if any("\n" in alias or "\r" in alias for alias in aliases):
+        raise PackError(path, line, "an alias must fit on one line")
+    return aliases
+
+
 def _parse_term(entry: object, index: int, topic: str, path: Path, text: str) -> tuple[Term, list]:
     """One ``[[terms]]`` table -> a Term and its raw (line, key, target) links."""
     block = _Block(text, index)
@@ -165,7 +173,7 @@ def _parse_term(entry: object, index: int, topic: str, path: Path, text: str) ->
         abbreviation=_string(
             entry.get("abbreviation"), path, block.key("abbreviation"), "abbreviation", False
         ),
-        aliases=_string_list(entry.get("aliases"), path, block.key("aliases"), "aliases"),
+        aliases=_aliases(entry.get("aliases"), path, block.key("aliases")),
         examples=tuple(examples),
         demo=_string(entry.get("demo"), path, block.key("demo"), "demo", False),
         demo_params=dict(demo_params),
