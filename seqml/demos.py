@@ -292,7 +292,7 @@ def run_ngram(params: dict[str, Any], rng: np.random.Generator) -> NgramResult:
             problems.append(str(error))
             predictions.append(NgramPrediction(model_name, (), math.nan, str(error)))
             continue
-        vocabulary_size = len(model.vocabulary)
+        vocabulary_size = vocabulary_size or len(model.vocabulary)  # MLE's, the plain count
         # Zero-probability words are no prediction (MLE after an unseen context): leave them out.
         top = tuple((word, p) for word, p in model.top_k(context, params["k"]) if p > 0)
         perplexity = float(model.perplexity([typed])) if typed else math.nan
