@@ -66,7 +66,7 @@ def feedback_view(answered: Answered) -> RenderableType:
         head = Text("\u2713 Right.", style="bold green")
         if verdict.note:
             head.append(" ")
-            head.append(_t(verdict.note.capitalize(), "green"))
+            head.append(_t(verdict.note[:1].upper() + verdict.note[1:], "green"))
     else:
         head = Text("\u2717 Not quite.", style="bold red")
         head.append(" The answer is ")
