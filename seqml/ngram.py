@@ -33,8 +33,11 @@ Conventions (NLTK's, so results match ``nltk.lm`` to 1e-10; see tests/reference)
   interpolated models; its MLE and Lidstone would treat the longer context as unseen).
 
 Counting is vectorised: words become integer ids, an n-gram becomes the base-V integer
-``sum_i id_i V^(n-1-i)``, and ``np.unique`` over those keys gives the counts; lookups are
-``np.searchsorted`` into the sorted keys.
+``sum_i id_i V^(n-1-i)``, and ``np.unique`` over the N-gram keys gives the top-order counts. Lower
+orders need no further sort: each n-gram of a padded sentence is the prefix (``key // V``) of the
+(n+1)-gram starting at the same place, except the sentence's trailing run of ``</s>``, so their
+counts are run-length sums over the already sorted prefixes. Lookups are ``np.searchsorted`` into
+the sorted keys, so ``score_many`` scores a whole batch of n-grams in a few array passes.
 
 References: Jurafsky & Martin, *Speech and Language Processing*, ch. 3 (N-grams, smoothing,
 perplexity); Chen & Goodman, "An empirical study of smoothing techniques for language modeling"
@@ -48,6 +51,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -178,33 +182,16 @@ def _group_by_prefix(
     return prefixes[starts], sums, sizes
 
 
-def _padded_ids(
-    sentences: list[list[str]], index: dict[str, int], left: int, right: int, unknown: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """All sentences as one id array with padding, plus where each padded sentence ends."""
-    bos, eos = index[BOS], index[EOS]
-    pieces: list[int] = []
-    ends = np.empty(len(sentences), dtype=np.int64)
-    get = index.get
-    for number, sentence in enumerate(sentences):
-        pieces.extend([bos] * left)
-        pieces.extend([get(word, unknown) for word in sentence])
-        pieces.extend([eos] * right)
-        ends[number] = len(pieces)
-    return np.asarray(pieces, dtype=np.int64), ends
-
-
-def _window_keys(
-    ids: np.ndarray, ends: np.ndarray, n: int, vocabulary_size: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Keys of every n-gram that lies inside one padded sentence, and where each one starts."""
-    lengths = np.diff(np.r_[0, ends])
-    sentence_end = np.repeat(ends, lengths)
-    starts = np.flatnonzero(np.arange(ids.size) + n <= sentence_end)
+def _window_keys(ids: np.ndarray, ends: np.ndarray, n: int, vocabulary_size: int) -> np.ndarray:
+    """Keys of every n-gram that lies inside one padded sentence (none crosses a boundary)."""
+    starts = np.ones(max(ids.size - n + 1, 0), dtype=bool)
+    for back in range(1, n):  # the last n-1 starts of each sentence would run into the next
+        crossing = ends - n + back
+        starts[crossing[(crossing >= 0) & (crossing < starts.size)]] = False
     keys = np.zeros(starts.size, dtype=np.int64)
     for offset in range(n):
-        keys = keys * vocabulary_size + ids[starts + offset]
-    return keys, starts
+        keys = keys * vocabulary_size + ids[offset : offset + starts.size]
+    return keys[starts]
 
 
 # --------------------------------------------------------------------------- counting
@@ -225,9 +212,14 @@ class NgramCounts:
         """V, the base of the n-gram keys (includes <s>, </s> and <UNK>)."""
         return len(self.vocabulary)
 
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """word -> id, built on first use (counting itself never needs it)."""
+        return {word: i for i, word in enumerate(self.vocabulary)}
+
     def ids(self, words: Sequence[str]) -> np.ndarray:
         """Word ids, with every word outside the vocabulary mapped to <UNK>."""
-        index = _index_of(self.vocabulary)
+        index = self.index
         unknown = index[UNK]
         return np.asarray([index.get(word, unknown) for word in words], dtype=np.int64)
 
@@ -252,18 +244,6 @@ class NgramCounts:
             (tuple(words[i] for i in row), int(count))
             for row, count in zip(digits.tolist(), self.counts[n - 1].tolist(), strict=True)
         ]
-
-
-_INDEX_CACHE: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
-
-
-def _index_of(vocabulary: tuple[str, ...]) -> dict[str, int]:
-    """word -> id for a vocabulary tuple, built once per vocabulary object."""
-    cached = _INDEX_CACHE.get(id(vocabulary))
-    if cached is None or cached[0] is not vocabulary:
-        cached = (vocabulary, {word: i for i, word in enumerate(vocabulary)})
-        _INDEX_CACHE[id(vocabulary)] = cached
-    return cached[1]
 
 
 def count_ngrams(sentences: str | Iterable[Sequence[str]], order: int, unk_cutoff: int = 1) -> NgramCounts:
@@ -304,7 +284,7 @@ def count_ngrams(sentences: str | Iterable[Sequence[str]], order: int, unk_cutof
     # Top order: one sort of the N-gram keys. Every n-gram of a padded sentence is the prefix of
     # the (n+1)-gram that starts where it starts, except one per sentence: the last n tokens,
     # all </s> padding. So lower orders are run-length sums over sorted prefixes, no sort.
-    window = _window_keys(ids, ends, order, size)[0]
+    window = _window_keys(ids, ends, order, size)
     top_keys, top_counts = np.unique(window, return_counts=True)
     keys, counts = [top_keys], [top_counts.astype(np.int64)]
     for n in range(order - 1, 0, -1):
