@@ -15,6 +15,16 @@ from rich.text import Text
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
+def add_column(table: Table, header: str | Text, **options: object) -> None:
+    """Add a column whose header is plain Text: rich never parses it for markup or emoji codes."""
+    table.add_column(Text(header) if isinstance(header, str) else header, **options)  # type: ignore[arg-type]
+
+
+def add_row(table: Table, *cells: str | Text) -> None:
+    """Add a row of plain Text cells (a str cell would be parsed as markup, and loads emoji data)."""
+    table.add_row(*(Text(cell) if isinstance(cell, str) else cell for cell in cells))
+
+
 def bar(fraction: float, width: int) -> str:
     """A left-aligned bar filling ``fraction`` of ``width`` cells, in eighths of a cell."""
     if not math.isfinite(fraction):
@@ -101,9 +111,9 @@ class LogBarChart:
         width = self._bar_width(options.max_width)
         low, high = decades([v for _, values in self.series for v in values])
         table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False)
-        table.add_column(self.row_title, justify="right", no_wrap=True)
+        add_column(table, self.row_title, justify="right", no_wrap=True)
         for name, _ in self.series:
-            table.add_column(name, no_wrap=True)
+            add_column(table, name, no_wrap=True)
         for row, label in enumerate(self.row_labels):
             cells: list[Text | str] = [label]
             for _, values in self.series:
@@ -114,7 +124,7 @@ class LogBarChart:
                         f" {scientific(value):>7}",
                     )
                 )
-            table.add_row(*cells)
+            add_row(table, *cells)
         yield table
         yield Text(f"log scale: an empty bar is 1e{low:+03d}, a full bar 1e{high:+03d}", style="dim")
 

@@ -1,7 +1,8 @@
 """Views of demo results: what a teacher would draw on the board, as rich renderables.
 
 Functions return renderables and never print. Text that came from the user or from a file (the
-typed context, corpus words, RNN input words, file names) goes through ``clean`` or ``plain``.
+typed context, corpus words, RNN input words) goes through ``plain`` into ``rich.text.Text``,
+which never parses markup, so neither markup nor control characters reach the terminal.
 Numbers are always printed, so the views read the same piped, with NO_COLOR, or in colour.
 """
 
@@ -18,13 +19,15 @@ from rich.text import Text
 
 from glossary.render.charts import (
     LogBarChart,
+    add_column,
+    add_row,
     bar,
     gauge,
     sample_rows,
     signed,
     signed_bar,
 )
-from glossary.render.safe import clean, plain
+from glossary.render.safe import plain
 
 if TYPE_CHECKING:
     from glossary.demo_runner import DemoRun
@@ -45,8 +48,8 @@ EXAMPLE_ITEMS = 5  # predicted items shown per viewer in the next-item examples
 def _table(title: str = "", caption: str = "") -> Table:
     """The house table: a light frame, titles on the left, nothing that needs colour to read."""
     return Table(
-        title=title or None,
-        caption=caption or None,
+        title=Text(title) if title else None,  # Text: never parsed as markup or emoji codes
+        caption=Text(caption) if caption else None,
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
@@ -80,12 +83,12 @@ def demo_header(demo: Demo, params: Mapping[str, Any], seed: int) -> Text:
 def demo_list(demos: Sequence[Demo]) -> Table:
     """The registry as a table: name, what it shows, its parameters and the terms it illustrates."""
     table = _table(caption="Run one: glossary demo NAME [--param value]...  (--help lists ranges)")
-    table.add_column("demo", style="bold", no_wrap=True)
-    table.add_column("shows")
-    table.add_column("parameters")
+    add_column(table, "demo", style="bold", no_wrap=True)
+    add_column(table, "shows")
+    add_column(table, "parameters")
     for demo in demos:
         params = ", ".join(f"{p.name}={_format_value(p.default) or 'nursery.txt'}" for p in demo.params)
-        table.add_row(demo.name, demo.summary, clean(params))
+        add_row(table, Text(demo.name), Text(demo.summary), Text(plain(params)))
     return table
 
 
@@ -117,7 +120,7 @@ def ngram_view(result: NgramResult) -> RenderableType:
             f"at the start of a sentence ({' '.join(result.context)}, n={result.order}) the next word is ..."
         )
     elif result.context:
-        title = f"after '{clean(' '.join(result.context))}' (n={result.order}) the next word is ..."
+        title = f"after '{plain(' '.join(result.context))}' (n={result.order}) the next word is ..."
     else:
         title = "unigram (n=1): the likeliest words, whatever came before"
     table = _table(
@@ -125,12 +128,12 @@ def ngram_view(result: NgramResult) -> RenderableType:
         caption=(
             f"corpus: {result.corpus_sentences} sentences, {result.corpus_tokens} tokens, "
             f"vocabulary {result.vocabulary_size}. PP: perplexity of the typed text "
-            f"'{clean(result.text)}' as a sentence; inf means a zero probability somewhere."
+            f"'{plain(result.text)}' as a sentence; inf means a zero probability somewhere."
         ),
     )
-    table.add_column("#", justify="right", no_wrap=True, min_width=2)
+    add_column(table, "#", justify="right", no_wrap=True, min_width=2)
     for prediction in result.predictions:
-        table.add_column(MODEL_HEADERS.get(prediction.model, prediction.model), no_wrap=True)
+        add_column(table, MODEL_HEADERS.get(prediction.model, prediction.model), no_wrap=True)
     depth = max([1, *(len(p.top) for p in result.predictions)])
     for rank in range(depth):
         cells: list[Text | str] = [str(rank + 1)]
@@ -140,9 +143,9 @@ def ngram_view(result: NgramResult) -> RenderableType:
                 cells.append(Text.assemble((plain(word), "bold"), f" {_probability(probability)}"))
             else:
                 cells.append("-" if rank == 0 else "")
-        table.add_row(*cells)
+        add_row(table, *cells)
     table.add_section()
-    table.add_row("PP", *[_perplexity(p.perplexity) for p in result.predictions])
+    add_row(table, "PP", *[_perplexity(p.perplexity) for p in result.predictions])
     notes = [f"{p.model}: {plain(p.note)}" for p in result.predictions if p.note]
     if not notes:
         return table
@@ -166,22 +169,23 @@ def rnn_unroll_view(result: RNNUnrollResult) -> RenderableType:
         title="one RNN cell, run once per word: h_t = tanh(W_ih x_t + W_hh h_(t-1) + b)",
         caption="each column's h_t is fed, with the next word, into the same cell (same weights)",
     )
-    table.add_column("", no_wrap=True)
-    table.add_column("t=0", justify="right", no_wrap=True)
+    add_column(table, "", no_wrap=True)
+    add_column(table, "t=0", justify="right", no_wrap=True)
     for t in range(steps):
-        table.add_column(f"t={t + 1}", justify="right", no_wrap=True)
-    table.add_row("x_t", "", *[Text(plain(word), style="bold") for word in result.words])
-    table.add_row("", "h0", *["↓" for _ in range(steps)])
+        add_column(table, f"t={t + 1}", justify="right", no_wrap=True)
+    add_row(table, "x_t", "", *[Text(plain(word), style="bold") for word in result.words])
+    add_row(table, "", "h0", *["↓" for _ in range(steps)])
     for unit in range(hidden):
-        table.add_row(
+        add_row(
+            table,
             f"h_t[{unit}]",
             signed(float(result.h0[unit])),
             *[signed(float(result.hidden_states[t, unit])) for t in range(steps)],
         )
     norms = [float(math.sqrt(sum(v * v for v in row))) for row in result.hidden_states.tolist()]
     table.add_section()
-    table.add_row(
-        "|h_t|", f"{float(math.sqrt(float((result.h0**2).sum()))):.3f}", *[f"{n:.3f}" for n in norms]
+    add_row(
+        table, "|h_t|", f"{float(math.sqrt(float((result.h0**2).sum()))):.3f}", *[f"{n:.3f}" for n in norms]
     )
     arrows = Text("h0 → " + " → ".join(f"[RNN: {plain(w)}]" for w in result.words) + f" → h{steps}")
     return Group(arrows, table)
@@ -200,9 +204,10 @@ def lstm_step_view(result: LSTMStepResult) -> RenderableType:
         ),
     )
     for name in ("unit", "c_prev", "i", "f", "g", "o", "c", "h"):
-        table.add_column(name, justify="right" if name == "unit" else "left", no_wrap=True)
+        add_column(table, name, justify="right" if name == "unit" else "left", no_wrap=True)
     for unit in range(result.h.shape[0]):
-        table.add_row(
+        add_row(
+            table,
             str(unit),
             signed(float(result.c_prev[unit])),
             gauge(float(result.input_gate[unit]), 3),
@@ -239,12 +244,12 @@ def clipping_view(result: ClippingResult) -> RenderableType:
     }[result.method]
     scale = max((abs(float(v)) for grad in result.before for v in grad), default=0.0)
     table = _table(title=f"clipping by {result.method}: {method}")
-    table.add_column("element", no_wrap=True)
-    table.add_column("before", no_wrap=True)
-    table.add_column("after", no_wrap=True)
+    add_column(table, "element", no_wrap=True)
+    add_column(table, "before", no_wrap=True)
+    add_column(table, "after", no_wrap=True)
     for name, before, after in zip(result.names, result.before, result.after, strict=True):
         for index, (old, new) in enumerate(zip(before.tolist(), after.tolist(), strict=True)):
-            table.add_row(f"{name}[{index}]", signed_bar(old, scale), signed_bar(new, scale))
+            add_row(table, f"{name}[{index}]", signed_bar(old, scale), signed_bar(new, scale))
     norm = _norm_name(result.p)
     summary = Text()
     summary.append(f"{norm} of all gradients: {result.norm_before:.3f} -> {result.norm_after:.3f}")
@@ -302,11 +307,12 @@ def next_item_view(result: NextItemResult) -> RenderableType:
     scores = _table(
         title=f"next-item prediction: {result.users} viewers, {result.items} items, last item held out",
     )
-    scores.add_column("metric", no_wrap=True)
-    scores.add_column("bigram (order-aware)", no_wrap=True)
-    scores.add_column("popularity (no order)", no_wrap=True)
+    add_column(scores, "metric", no_wrap=True)
+    add_column(scores, "bigram (order-aware)", no_wrap=True)
+    add_column(scores, "popularity (no order)", no_wrap=True)
     for label, values in ((f"Recall@{result.k}", result.recall_at_k), ("MRR", result.mrr)):
-        scores.add_row(
+        add_row(
+            scores,
             label,
             *[
                 Text.assemble((bar(values[name], 10), "cyan"), f" {values[name]:.3f}")
@@ -318,14 +324,15 @@ def next_item_view(result: NextItemResult) -> RenderableType:
     examples = _table(
         caption="*n* marks the item actually watched next; rank is its place in the full ranking"
     )
-    examples.add_column("last watched", no_wrap=True)
-    examples.add_column("next", justify="right")
-    examples.add_column(f"bigram top {result.k}", no_wrap=True)
-    examples.add_column("rank", justify="right")
-    examples.add_column(f"popularity top {result.k}", no_wrap=True)
-    examples.add_column("rank", justify="right")
+    add_column(examples, "last watched", no_wrap=True)
+    add_column(examples, "next", justify="right")
+    add_column(examples, f"bigram top {result.k}", no_wrap=True)
+    add_column(examples, "rank", justify="right")
+    add_column(examples, f"popularity top {result.k}", no_wrap=True)
+    add_column(examples, "rank", justify="right")
     for example in result.examples:
-        examples.add_row(
+        add_row(
+            examples,
             "… " + " ".join(str(item) for item in example.history[-3:]),
             str(example.target),
             _items(example.bigram_top[:shown], example.target) + more,
