@@ -29,10 +29,14 @@ training text are ``<unk>``.
 
 Trained on KenLM's two toy corpora with N = 3 (its lm/common/test_data), this prints the same
 log10 probabilities and backoffs as lmplz to 1e-6 (tests/test_kneser_ney.py). One known
-difference: recent lmplz versions count, for each lower order, the one n-gram that comes last in
-their internal suffix sort with its raw count instead of its adjusted count when they tally
-``t_k``; that order depends on KenLM's hash-based word ids, so we use adjusted counts throughout,
-as Chen & Goodman and older lmplz do. The two agree whenever the discounts fall back.
+difference: recent lmplz versions, when they tally ``t_k``, count the single n-gram of each lower
+order that comes last in their internal suffix sort by the summed raw count of the N-grams ending
+in it rather than by its adjusted count. Which n-gram that is depends on KenLM's internal word ids,
+so we use adjusted counts throughout, as Chen & Goodman and older lmplz do; the two agree whenever
+the discounts fall back (as on the toy corpora) and differ by at most 1 in one ``t_k`` otherwise.
+
+Keys are base-V integers, so ``V ** N`` must stay below ``2 ** 63`` (e.g. N = 5 with up to ~6,000
+words, N = 4 with up to ~55,000).
 
 References: Chen & Goodman, "An empirical study of smoothing techniques for language modeling"
 (TR-10-98, 1998), sections 3-4; Heafield, Pouzyrevsky, Clark & Koehn, "Scalable modified

@@ -139,7 +139,7 @@ def _check_key_room(vocabulary_size: int, order: int) -> None:
     if vocabulary_size**order > _MAX_KEY:
         raise ValueError(
             f"a vocabulary of {vocabulary_size} words is too large for order {order} "
-            "(n-gram keys would overflow 64 bits); lower the order or raise unk_cutoff"
+            "(n-gram keys need V ** N < 2 ** 63); lower the order or raise unk_cutoff"
         )
 
 

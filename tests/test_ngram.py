@@ -392,3 +392,11 @@ def test_vectorised_counts_equal_brute_force_counts_on_random_corpora(seed: int)
     counts = count_ngrams(sentences, order, unk_cutoff=cutoff)
     ours = {gram: c for n in range(1, order + 1) for gram, c in counts.ngrams(n)}
     assert ours == brute_force_counts(sentences, order, cutoff)
+
+
+@pytest.mark.parametrize("kind", ["mle", "modified-kneser-ney"])
+def test_a_vocabulary_too_large_for_64_bit_keys_raises_value_error(kind: str) -> None:
+    words = [f"w{i}" for i in range(3000)]
+    sentences = [words[i : i + 10] for i in range(0, 3000, 10)]
+    with pytest.raises(ValueError, match="too large for order 6"):
+        fit(sentences, 6, model=kind)
