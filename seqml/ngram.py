@@ -394,9 +394,8 @@ class LanguageModel:
 
     def distribution(self, context: Sequence[str] = ()) -> np.ndarray:
         """P(w | context) for every vocabulary id w, in one vectorised call."""
-        context_ids = self.lookup(list(context)[len(context) - (self.order - 1) :])
-        if self.order == 1:
-            context_ids = context_ids[:0]
+        keep = min(len(context), self.order - 1)
+        context_ids = self.lookup(list(context)[len(context) - keep :] if keep else [])
         size = len(self.vocabulary)
         rows = np.empty((size, context_ids.size + 1), dtype=np.int64)
         rows[:, :-1] = context_ids
@@ -423,15 +422,16 @@ class LanguageModel:
         n = self.order
         if not sentences:
             return np.zeros((0, n), dtype=np.int64)
-        tokens = self.lookup([word for sentence in sentences for word in sentence])
-        lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+        tokens = self.lookup(list(chain.from_iterable(sentences)))
+        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
         left = n - 1
         ids, ends = _pad_arrays(tokens, lengths, left, 1, self._bos_id, self._eos_id)
         # Every position after the left padding ends one scored n-gram.
+        is_target = np.ones(ids.size, dtype=bool)
         starts = ends - (lengths + left + 1)
-        targets = np.concatenate(
-            [np.arange(s + left, e) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-        )
+        for offset in range(left):
+            is_target[starts + offset] = False
+        targets = np.flatnonzero(is_target)
         windows = targets[:, None] + np.arange(-n + 1, 1)[None, :]
         return ids[windows]
 
