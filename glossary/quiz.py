@@ -219,8 +219,8 @@ class Bank:
         """Terms in an order that respects the links: N-gram before bigram, RNN before LSTM.
 
         A term waits for its prerequisites: the kind it is a kind of, the whole it is part of, the
-        problem it addresses or mitigates, the thing it is used in. Ties (and cycles) fall back to
-        pack order, so the result is stable.
+        problem it addresses or mitigates, the thing it is used in. Among the terms ready, the most
+        linked comes first (the hubs a learner needs most), then pack order, so the result is stable.
         """
         before: dict[str, set[str]] = {slug: set() for slug in self.terms}
         for link in self.links:
@@ -232,14 +232,19 @@ class Bank:
         for slug, prereqs in before.items():
             for prereq in prereqs:
                 dependants[prereq].append(slug)
-        ready = [(self.position[s], s) for s, w in waiting.items() if not w]
+        degree = {slug: sum(len(v) for v in self.neighbours[slug].values()) for slug in self.terms}
+
+        def rank(slug: str) -> tuple[int, int]:
+            return (-degree[slug], self.position[slug])
+
+        ready = [(rank(s), s) for s, w in waiting.items() if not w]
         heapq.heapify(ready)
         order: list[str] = []
         placed: set[str] = set()
         while len(order) < len(self.terms):
             if not ready:  # a cycle: release the earliest waiting term in pack order
                 slug = min((s for s in self.terms if s not in placed), key=self.position.__getitem__)
-                heapq.heappush(ready, (self.position[slug], slug))
+                heapq.heappush(ready, (rank(slug), slug))
             _, slug = heapq.heappop(ready)
             if slug in placed:
                 continue
@@ -248,7 +253,7 @@ class Bank:
             for dependant in dependants[slug]:
                 waiting[dependant].discard(slug)
                 if not waiting[dependant] and dependant not in placed:
-                    heapq.heappush(ready, (self.position[dependant], dependant))
+                    heapq.heappush(ready, (rank(dependant), dependant))
         return order
 
     def available(self, slug: str) -> list[str]:

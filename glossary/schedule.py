@@ -49,6 +49,9 @@ INTRO_TYPES = ("define", "meaning", "relation", "example", "abbreviation", "reca
 INTRO_SPREAD = 4  # a term's next question type comes about this many terms later
 CONFUSION_TYPES = ("define", "meaning", "example", "recall")
 FORECAST_DAYS = 7
+# Mastery is the chance of recall a day from now: right after any answer FSRS says 100%, which
+# would paint a just-missed term as known; a day ahead separates "Again" from "Good" cards.
+MASTERY_HORIZON = timedelta(days=1)
 
 
 # --------------------------------------------------------------------------- data
@@ -115,7 +118,7 @@ class Confusion:
 
 @dataclass(frozen=True)
 class TermMastery:
-    """How well a term is known: mean FSRS retrievability of its cards (None when never seen)."""
+    """How well a term is known: mean FSRS retrievability of its cards a day ahead (None: never seen)."""
 
     slug: str
     name: str
@@ -439,7 +442,8 @@ def stats(
             day = max(datetime.fromisoformat(due).astimezone(tz).date(), today)
             forecast_counts[day.isoformat()] += 1
             card = fsrs.Card.from_dict(json.loads(state))
-            by_slug.setdefault(slug, []).append(fsrs_scheduler.get_card_retrievability(card, now))
+            recall = fsrs_scheduler.get_card_retrievability(card, now + MASTERY_HORIZON)
+            by_slug.setdefault(slug, []).append(recall)
     forecast = [
         ((today + timedelta(days=i)).isoformat(), forecast_counts[(today + timedelta(days=i)).isoformat()])
         for i in range(FORECAST_DAYS)

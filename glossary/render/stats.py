@@ -63,7 +63,7 @@ def _cell(term: TermMastery) -> Text:
 
 def mastery_view(stats: Stats) -> RenderableType:
     """Per topic: one block per term (█ known, ▒ shaky, ░ weak, · new), then a bar per seen term."""
-    parts: list[RenderableType] = [Text("Mastery (FSRS retrievability)", style="bold")]
+    parts: list[RenderableType] = [Text("Mastery (FSRS chance of recall tomorrow)", style="bold")]
     for _topic, title, terms in stats.mastery:
         blocks = Text()
         for term in terms:
