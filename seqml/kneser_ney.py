@@ -13,8 +13,9 @@ every lower order uses *adjusted* counts (Chen & Goodman; Heafield et al. 2013):
 
 computed in float32 as lmplz does. When some t_1, t_2 or t_3 is 0, or a discount leaves
 [0, k], lmplz stops unless given ``--discount_fallback``, which substitutes D = (0.5, 1, 1.5)
-for that order; ``discount_fallback=None`` here raises instead. With ``D(a) = D_n(min(a, 3))``,
-``D(0) = 0``, and ``h'`` the context ``h`` without its first word:
+for that order; ``discount_fallback=None`` here raises instead. As with lmplz, one to three
+fallback values may be given (the last repeats) and each D(k) must lie in [0, k].
+With ``D(a) = D_n(min(a, 3))``, ``D(0) = 0``, and ``h'`` the context ``h`` without its first word:
 
     u(w | h)   = (a(h w) - D(a(h w))) / sum_v a(h v)
     gamma(h)   = sum_v D(a(h v)) / sum_v a(h v)
@@ -116,9 +117,24 @@ def kenlm_discounts(
             f"cannot estimate Kneser-Ney discounts ({problem}); small or artificial data? "
             "pass discount_fallback=(0.5, 1.0, 1.5) as lmplz --discount_fallback does"
         )
-    if len(fallback) != 3 or not all(float(d) >= 0.0 for d in fallback):
-        raise ValueError(f"discount_fallback must be three non-negative numbers, got {fallback!r}")
-    return (float(fallback[0]), float(fallback[1]), float(fallback[2])), True
+    return _checked_fallback(fallback), True  # type: ignore[return-value]
+
+
+def _checked_fallback(fallback: Sequence[float] | None) -> tuple[float, float, float] | None:
+    """lmplz's rules: one to three discounts, the last one repeated, each D(k) within [0, k]."""
+    if fallback is None:
+        return None
+    try:
+        values = [float(d) for d in fallback]
+    except (TypeError, ValueError):
+        raise ValueError(f"discount_fallback must be one to three numbers, got {fallback!r}") from None
+    if not 1 <= len(values) <= 3:
+        raise ValueError(f"discount_fallback must be one to three numbers, got {fallback!r}")
+    values += [values[-1]] * (3 - len(values))
+    for k, value in enumerate(values, start=1):
+        if not 0.0 <= value <= k:
+            raise ValueError(f"discount_fallback D({k}) = {value} is outside [0, {k}]")
+    return values[0], values[1], values[2]
 
 
 class ModifiedKneserNeyModel(LanguageModel):
@@ -191,6 +207,7 @@ def fit_modified_kneser_ney(
     order = _check_order(order)
     if order < 2:
         raise ValueError("modified-kneser-ney needs order >= 2")
+    discount_fallback = _checked_fallback(discount_fallback)
     if unk_cutoff != 1:
         raise ValueError("modified-kneser-ney keeps every training word, as lmplz does; unk_cutoff must be 1")
     sentences = _as_sentences(sentences)
