@@ -192,3 +192,34 @@ def test_clip_by_value_does_not_mutate_its_input():
     grad = np.array([5.0, -5.0])
     clip_by_value(grad, 1.0)
     np.testing.assert_array_equal(grad, [5.0, -5.0])
+
+
+def test_clip_by_global_norm_writes_into_out_buffers_and_leaves_inputs_alone():
+    grads = [np.array([6.0, 8.0]), np.array([0.0])]
+    buffers = [np.empty(2), np.empty(1)]
+    result = clip_by_global_norm(grads, 5.0, eps=0.0, out=buffers)
+    assert result.grads[0] is buffers[0] and result.grads[1] is buffers[1]
+    np.testing.assert_allclose(buffers[0], [3.0, 4.0])
+    np.testing.assert_array_equal(grads[0], [6.0, 8.0])
+
+
+def test_clip_by_global_norm_copies_into_out_when_no_clipping_is_needed():
+    buffers = [np.full(2, np.nan)]
+    clip_by_global_norm([np.array([0.3, 0.4])], 5.0, out=buffers)
+    np.testing.assert_array_equal(buffers[0], [0.3, 0.4])
+
+
+def test_clip_by_global_norm_rejects_mismatched_out_buffers():
+    with pytest.raises(ValueError, match="out holds 1 arrays for 2 gradients"):
+        clip_by_global_norm([np.ones(2), np.ones(3)], 1.0, out=[np.empty(2)])
+    with pytest.raises(ValueError, match="shape"):
+        clip_by_global_norm([np.ones(2)], 1.0, out=[np.empty(3)])
+    with pytest.raises(ValueError, match="either in_place"):
+        clip_by_global_norm([np.ones(2)], 1.0, in_place=True, out=[np.empty(2)])
+
+
+def test_clip_by_norm_accepts_an_out_buffer():
+    buffer = np.empty(2)
+    result = clip_by_norm(np.array([3.0, 4.0]), 1.0, eps=0.0, out=buffer)
+    assert result.grad is buffer
+    np.testing.assert_allclose(buffer, [0.6, 0.8])
