@@ -49,6 +49,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -212,27 +213,21 @@ def fit_modified_kneser_ney(
         raise ValueError("modified-kneser-ney keeps every training word, as lmplz does; unk_cutoff must be 1")
     sentences = _as_sentences(sentences)
     _check_corpus(sentences, order)
-    specials = {KENLM_UNK, BOS, EOS}
-    for sentence in sentences:
-        for word in sentence:
-            if word in specials:
-                raise ValueError(f"the corpus may not contain the special word {word!r}")
+    flat = list(chain.from_iterable(sentences))
+    distinct = set(flat)
+    special = sorted(distinct & {KENLM_UNK, BOS, EOS})
+    if special:
+        raise ValueError(f"the corpus may not contain the special word {special[0]!r}")
 
     # Ids: <unk> 0, <s> 1, </s> 2, then the words in sorted order.
-    first_seen: dict[str, int] = {}
-    setdefault = first_seen.setdefault
-    raw = np.fromiter(
-        (setdefault(word, len(first_seen)) for sentence in sentences for word in sentence),
-        dtype=np.int64,
-    )
-    words = sorted(first_seen)
+    words = sorted(distinct)
     vocabulary = (KENLM_UNK, BOS, EOS, *words)
     size = len(vocabulary)
     _check_key_room(size, order)
-    rank = {word: i + 3 for i, word in enumerate(words)}
-    remap = np.fromiter((rank[word] for word in first_seen), dtype=np.int64, count=len(first_seen))
-    lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
-    ids, ends = _pad_arrays(remap[raw], lengths, order - 1, 1, 1, 2)
+    index = dict(zip(words, range(3, size), strict=True))
+    tokens = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    ids, ends = _pad_arrays(tokens, lengths, order - 1, 1, 1, 2)
 
     # One window of N ids ends at every word and every </s>; j is the token's place in its sentence.
     starts = np.repeat(ends - (lengths + order), lengths + 1)
@@ -240,6 +235,7 @@ def fit_modified_kneser_ney(
     starts = starts + j
 
     def window_keys(first: np.ndarray, n: int) -> np.ndarray:
+        """Base-V keys of the n ids starting at each position in ``first``."""
         keys = np.zeros(first.size, dtype=np.int64)
         for offset in range(n):
             keys = keys * size + ids[first + offset]
