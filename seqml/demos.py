@@ -623,8 +623,8 @@ DEMOS: dict[str, Demo] = {
             summary="Predict the next video from the last one watched: item bigram vs popularity.",
             terms=("sequence-model",),
             params=(
-                Param("users", "int", 500, 10, 20000, help="simulated viewers"),
-                Param("items", "int", 100, 10, 2000, help="catalogue size (series of 5)"),
+                Param("users", "int", 500, 10, 5000, help="simulated viewers"),
+                Param("items", "int", 100, 10, 500, help="catalogue size (series of 5)"),
                 Param("k", "int", 5, 1, 50, help="cut-off for Recall@k"),
             ),
             runner=run_next_item,

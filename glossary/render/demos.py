@@ -325,11 +325,11 @@ def next_item_view(result: NextItemResult) -> RenderableType:
         caption="*n* marks the item actually watched next; rank is its place in the full ranking"
     )
     add_column(examples, "last watched", no_wrap=True)
-    add_column(examples, "next", justify="right")
-    add_column(examples, f"bigram top {result.k}", no_wrap=True)
-    add_column(examples, "rank", justify="right")
-    add_column(examples, f"popularity top {result.k}", no_wrap=True)
-    add_column(examples, "rank", justify="right")
+    add_column(examples, "next", justify="right", min_width=4, no_wrap=True)
+    add_column(examples, f"bigram top {result.k}")
+    add_column(examples, "rank", justify="right", min_width=4, no_wrap=True)
+    add_column(examples, f"popularity top {result.k}")
+    add_column(examples, "rank", justify="right", min_width=4, no_wrap=True)
     for example in result.examples:
         add_row(
             examples,
