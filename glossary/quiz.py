@@ -458,6 +458,11 @@ SAME_ANSWER_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+DEFINING_KEYS = ("is-a", "has-kind", "part-of", "has-part", "addresses", "addressed-by", "mitigates")
+RELATION_PRIORITY = dict.fromkeys((*DEFINING_KEYS, "mitigated-by"), 0) | {"compare": 1, "contrast": 1}
+UP_KEYS = ("is-a", "part-of")
+
+
 def _closure(bank: Bank, slug: str, keys: tuple[str, ...], depth: int = 4) -> set[str]:
     """Terms reachable from ``slug`` along ``keys`` (kinds of kinds, parts of parts)."""
     found: set[str] = set()
@@ -468,12 +473,30 @@ def _closure(bank: Bank, slug: str, keys: tuple[str, ...], depth: int = 4) -> se
     return found
 
 
+def _arguably_right(bank: Bank, slug: str, key: str, answer: str) -> set[str]:
+    """Terms a careful reader could defend as right, kept out of the options.
+
+    The forget gate is part of an LSTM, an LSTM is a recurrent cell, a cell is part of an RNN: so
+    "RNN" is not a wrong answer to "what is the forget gate part of?". Likewise a hidden state is
+    part of an RNN, which the LSTM is compared with, so it is no decoy for "part of the LSTM".
+    """
+    if key in UP_KEYS:
+        return _closure(bank, answer, UP_KEYS)
+    if key in ("has-kind", "has-part"):
+        relatives = _closure(bank, slug, UP_KEYS) | bank.related(slug, "compare", "contrast")
+        return {part for other in relatives for part in bank.related(other, "has-kind", "has-part")}
+    return set()
+
+
 def make_relation(bank: Bank, slug: str, rng: Rng) -> Question | None:
     """A question read off one of the term's links; every term that also fits is kept out."""
     facts = _relation_facts(bank, slug)
     near_subject = set().union(*bank.tiers(slug)[:4])
-    for key, answer in _shuffled(rng, facts):
+    # defining links first (kind, part, what it fixes), then compare/contrast, then "uses"
+    ordered = sorted(_shuffled(rng, facts), key=lambda fact: RELATION_PRIORITY.get(fact[0], 2))
+    for key, answer in ordered:
         also_right = _closure(bank, slug, SAME_ANSWER_KEYS[key])  # all parts of LSTM are right
+        also_right |= _arguably_right(bank, slug, key, answer)
         same_role = {other for s in bank.terms if s != slug for other in bank.related(s, key)}
         options = _multiple_choice(
             bank,

@@ -115,8 +115,7 @@ def summary_view(result: SessionResult, next_due: datetime | None = None) -> Ren
     missed = [a for a in result.answered if not a.grade.correct]
     if missed:
         lines.append(Text("Review these cards:"))
-        for item in missed:
-            slug = item.question.answer_slug or item.question.slug
+        for slug in dict.fromkeys(a.question.answer_slug or a.question.slug for a in missed):
             lines.append(Text.assemble("  glossary show ", _t(slug)))
     if next_due is not None:
         lines.append(Text(f"Next review {_when(next_due)}.", style="dim"))
