@@ -295,3 +295,32 @@ def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
                 assert "cannot run" not in text, (term["slug"], text)
                 seen += 1
     assert seen >= 11  # at least every seed term
+
+
+def test_rnn_unroll_view_continues_below_when_timesteps_do_not_fit() -> None:
+    words = tuple(
+        ["the", "quick", "brown", "fox", "jumps", "over", "the", "lazy", "dog", "again", "and", "again"]
+    )
+    result = RNNUnrollResult(words, tuple(dict.fromkeys(words)), np.zeros(2), np.full((12, 2), -0.123))
+    text = render(rnn_unroll_view(result), width=80)
+    assert "continued below" in text
+    for t in range(13):
+        assert f"t={t}" in text
+    assert "…" not in text.replace("→", "")  # no number or word is cut
+    assert max(len(line) for line in text.splitlines()) <= 80
+    carried = [line.split()[0] for line in text.splitlines() if "↓" in line]
+    assert carried[0] == "h0" and len(carried) == 2 and carried[1] != "h0"  # part two starts from h_t
+
+
+def test_ngram_view_wraps_a_long_word_rather_than_cutting_its_probability() -> None:
+    result = NgramResult(
+        5,
+        "x",
+        ("a", "b", "c", "d"),
+        1,
+        4,
+        4,
+        tuple(NgramPrediction(model, (("antidisestablishment", 0.123456),), 2.0) for model in "abcde"),
+    )
+    text = render(ngram_view(result), width=80)
+    assert "…" not in text and text.count("0.123") == 5
