@@ -324,3 +324,11 @@ def test_ngram_view_wraps_a_long_word_rather_than_cutting_its_probability() -> N
     )
     text = render(ngram_view(result), width=80)
     assert "…" not in text and text.count("0.123") == 5
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_default_demos_never_cut_a_number_at_common_widths(width: int) -> None:
+    for name in DEMOS:
+        text = render(demo_view(run_demo(name, {}, seed=0)), width=width)
+        kept = [line for line in text.splitlines() if not line.lstrip().startswith("… ")]  # history tails
+        assert not any("…" in line for line in kept), (name, width, text)

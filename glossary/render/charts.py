@@ -39,6 +39,8 @@ def bar(fraction: float, width: int) -> str:
 def gauge(value: float, width: int = 8) -> Text:
     """A gate value in [0, 1] as a bar and two decimals; colour marks near-closed and near-open."""
     style = "red" if value < 0.25 else "green" if value > 0.75 else "yellow"
+    if width <= 0:  # too narrow for bars: the digits alone
+        return Text(f"{value:.2f}", style=style)
     return Text.assemble((bar(value, width), style), f" {value:.2f}")
 
 
@@ -52,6 +54,8 @@ def signed_bar(value: float, scale: float, width: int = 8) -> Text:
     """A value as a bar proportional to ``|value| / scale`` plus its signed digits."""
     fraction = abs(value) / scale if scale > 0 else 0.0
     style = "green" if value > 0 else "red" if value < 0 else ""
+    if width <= 0:
+        return signed(value, 2)
     return Text.assemble((bar(fraction, width), style), " ", signed(value, 2))
 
 
@@ -104,7 +108,8 @@ class LogBarChart:
         """Share what the console leaves after labels and numbers among the series."""
         label_width = max([len(self.row_title), *map(len, self.row_labels)]) + 2
         per_series = (total_width - label_width) // max(len(self.series), 1)
-        return max(3, min(self.max_bar, per_series - 10))
+        width = min(self.max_bar, per_series - 10)  # 10: " 1.2e-03" and the column gap
+        return width if width >= 3 else 0  # bars under 3 cells say nothing: numbers only
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Lay the chart out for the width actually available."""
@@ -113,20 +118,22 @@ class LogBarChart:
         table = Table(box=None, padding=(0, 1), pad_edge=False, show_edge=False)
         add_column(table, self.row_title, justify="right", no_wrap=True)
         for name, _ in self.series:
-            add_column(table, name, no_wrap=True)
+            add_column(table, name, overflow="fold", min_width=7 + (width + 1 if width else 0))
         for row, label in enumerate(self.row_labels):
             cells: list[Text | str] = [label]
             for _, values in self.series:
                 value = values[row]
-                cells.append(
-                    Text.assemble(
-                        (bar(log_fraction(value, low, high), width), "cyan"),
-                        f" {scientific(value):>7}",
+                number = f"{scientific(value):>7}"
+                if width:
+                    cells.append(
+                        Text.assemble((bar(log_fraction(value, low, high), width), "cyan"), " ", number)
                     )
-                )
+                else:
+                    cells.append(Text(number))
             add_row(table, *cells)
         yield table
-        yield Text(f"log scale: an empty bar is 1e{low:+03d}, a full bar 1e{high:+03d}", style="dim")
+        if width:
+            yield Text(f"log scale: an empty bar is 1e{low:+03d}, a full bar 1e{high:+03d}", style="dim")
 
 
 def sample_rows(count: int, most: int) -> Iterator[int]:

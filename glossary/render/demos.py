@@ -226,35 +226,51 @@ def rnn_unroll_view(result: RNNUnrollResult) -> RenderableType:
 # --------------------------------------------------------------------------- LSTM step
 
 
+class LSTMStepTable:
+    """Gate gauges per unit; below ~78 columns the bars give way to the digits they repeat."""
+
+    def __init__(self, result: LSTMStepResult) -> None:
+        self.result = result
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Draw with 3-cell gauges when they fit, digits only when they do not."""
+        result = self.result
+        narrow = options.max_width < 78
+        bars = 0 if narrow else 3
+        table = _table(
+            title="one LSTM step: c = f*c_prev + i*g,  h = o*tanh(c)",
+            caption=(
+                "i input gate, f forget gate, o output gate: sigmoids in (0, 1), 0 shuts and 1 lets "
+                "everything through; g candidate: a tanh in (-1, 1)"
+            ),
+        )
+        if narrow:  # no frame: every cell keeps its digits
+            table.box = None
+        for name in ("unit", "c_prev", "i", "f", "g", "o", "c", "h"):
+            add_column(table, name, justify="right" if name == "unit" else "left", no_wrap=True)
+        for unit in range(result.h.shape[0]):
+            add_row(
+                table,
+                str(unit),
+                signed(float(result.c_prev[unit])),
+                gauge(float(result.input_gate[unit]), bars),
+                gauge(float(result.forget_gate[unit]), bars),
+                signed_bar(float(result.candidate[unit]), 1.0, bars),
+                gauge(float(result.output_gate[unit]), bars),
+                signed(float(result.c[unit])),
+                signed(float(result.h[unit])),
+            )
+        yield table
+
+
 def lstm_step_view(result: LSTMStepResult) -> RenderableType:
     """Gate values per unit as gauges, then how they combine into the new cell and hidden state."""
-    table = _table(
-        title="one LSTM step: c = f*c_prev + i*g,  h = o*tanh(c)",
-        caption=(
-            "i input gate, f forget gate, o output gate: sigmoids in (0, 1), 0 shuts and 1 lets "
-            "everything through; g candidate: a tanh in (-1, 1)"
-        ),
-    )
-    for name in ("unit", "c_prev", "i", "f", "g", "o", "c", "h"):
-        add_column(table, name, justify="right" if name == "unit" else "left", no_wrap=True)
-    for unit in range(result.h.shape[0]):
-        add_row(
-            table,
-            str(unit),
-            signed(float(result.c_prev[unit])),
-            gauge(float(result.input_gate[unit]), 3),
-            gauge(float(result.forget_gate[unit]), 3),
-            signed_bar(float(result.candidate[unit]), 1.0, 3),
-            gauge(float(result.output_gate[unit]), 3),
-            signed(float(result.c[unit])),
-            signed(float(result.h[unit])),
-        )
     kept = float(result.forget_gate.mean())
     note = Text(
         f"forget_bias={result.forget_bias:g}: the forget gate averages {kept:.2f}, so each unit keeps "
         f"about {kept:.0%} of its old cell state (a bias of +1 starts training with memory on)."
     )
-    return Group(table, note)
+    return Group(LSTMStepTable(result), note)
 
 
 # --------------------------------------------------------------------------- clipping
@@ -358,9 +374,9 @@ def next_item_view(result: NextItemResult) -> RenderableType:
     )
     add_column(examples, "last watched", no_wrap=True)
     add_column(examples, "next", justify="right", min_width=4, no_wrap=True)
-    add_column(examples, f"bigram top {result.k}")
+    add_column(examples, f"bigram top {result.k}", overflow="fold")
     add_column(examples, "rank", justify="right", min_width=4, no_wrap=True)
-    add_column(examples, f"popularity top {result.k}")
+    add_column(examples, f"popularity top {result.k}", overflow="fold")
     add_column(examples, "rank", justify="right", min_width=4, no_wrap=True)
     for example in result.examples:
         add_row(
