@@ -71,23 +71,23 @@ class Param:
         """Turn a command-line string or a pack value into a checked value, or raise ParamError."""
         if self.type == "str":
             if not isinstance(raw, str):
-                raise ParamError(f"{self.name} must be text, got {raw!r}", self.name)
+                raise ParamError(f"{self.name} must be text, got {_shown(raw)}", self.name)
             return raw
         if self.type == "choice":
             text = _choice_text(raw)
             if text not in self.choices:
-                raise ParamError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
+                raise ParamError(f"{self.name} must be {self.allowed()}, got {_shown(raw)}", self.name)
             return text
         value = self._number(raw)
         below = self.minimum is not None and value < self.minimum
         above = self.maximum is not None and value > self.maximum
         if below or above:
-            raise ParamError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
+            raise ParamError(f"{self.name} must be {self.allowed()}, got {_shown(raw)}", self.name)
         return value
 
     def _number(self, raw: object) -> int | float:
         """Read an int or a finite float; bools and NaN are rejected, not coerced."""
-        problem = ParamError(f"{self.name} must be {self.allowed()}, got {raw!r}", self.name)
+        problem = ParamError(f"{self.name} must be {self.allowed()}, got {_shown(raw)}", self.name)
         if isinstance(raw, bool):
             raise problem
         if self.type == "int":
@@ -113,6 +113,12 @@ class Param:
         if math.isnan(value):
             raise problem
         return value
+
+
+def _shown(raw: object) -> str:
+    """The offending value as typed, cut short so an error stays one readable line."""
+    text = repr(raw)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _number(value: float | None) -> str:

@@ -365,3 +365,9 @@ def test_to_jsonable_turns_arrays_and_infinities_into_strict_json() -> None:
     data = to_jsonable({"a": np.arange(3), "inf": math.inf, "nan": math.nan, "t": (np.float64(1.5),)})
     assert data == {"a": [0, 1, 2], "inf": "inf", "nan": None, "t": [1.5]}
     json.dumps(data, allow_nan=False)
+
+
+def test_a_huge_bad_value_is_cut_short_in_the_error() -> None:
+    with pytest.raises(ParamError) as caught:
+        validate_params(DEMOS["ngram"], {"n": "9" * 5000})
+    assert len(str(caught.value)) < 100 and str(caught.value).endswith("...")
