@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from seqml.clipping import (
     NonFiniteGradientError,
@@ -223,3 +226,17 @@ def test_clip_by_norm_accepts_an_out_buffer():
     result = clip_by_norm(np.array([3.0, 4.0]), 1.0, eps=0.0, out=buffer)
     assert result.grad is buffer
     np.testing.assert_allclose(buffer, [0.6, 0.8])
+
+
+finite_grads = st.lists(
+    arrays(np.float64, st.integers(1, 6), elements=st.floats(-1e6, 1e6)), min_size=1, max_size=4
+)
+
+
+@given(grads=finite_grads, max_norm=st.floats(0.0, 1e3), p=st.sampled_from([1.0, 2.0, 3.0, math.inf]))
+def test_clipped_global_norm_never_exceeds_max_norm_and_direction_is_kept(grads, max_norm, p):
+    result = clip_by_global_norm(grads, max_norm, p=p, eps=0.0)
+    assert global_norm(result.grads, p) <= max_norm * (1 + 1e-12)
+    assert 0.0 <= result.scale <= 1.0
+    for ours, original in zip(result.grads, grads, strict=True):
+        np.testing.assert_allclose(ours, original * result.scale, rtol=1e-15, atol=0)
