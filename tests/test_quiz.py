@@ -362,3 +362,67 @@ def test_over_long_answer_limit_is_the_documented_one() -> None:
     assert question is not None
     assert read_reply(question, "x" * MAX_ANSWER_CHARS).kind == "answer"
     assert read_reply(question, "x" * (MAX_ANSWER_CHARS + 1)).kind == "invalid"
+
+
+# --------------------------------------------------------------------------- the property, on random graphs
+
+WORDS = ["gate", "cell", "gram", "state", "norm", "model", "token", "bias"]
+RELATION_KEYS = ["is-a", "part-of", "mitigates", "addresses", "used-in", "compare", "contrast", "see-also"]
+
+
+@st.composite
+def random_banks(draw) -> Bank:
+    """Small glossaries with clashing summaries, abbreviations and arbitrary typed links."""
+    count = draw(st.integers(min_value=2, max_value=8))
+    names = draw(
+        st.lists(
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=3).map(" ".join),
+            min_size=count,
+            max_size=count,
+            unique_by=lookup_key,
+        )
+    )
+    summaries = draw(st.lists(st.sampled_from(["A thing", "A thing.", "a THING", "Another thing"]),
+                              min_size=count, max_size=count))  # fmt: skip
+    terms = [
+        Term(
+            f"t{i}",
+            name,
+            summaries[i],
+            f"The {name} is a thing. It matters.",
+            "src",
+            draw(st.sampled_from(["one", "two"])),
+            abbreviation=f"T{i}X" if draw(st.booleans()) else "",
+            examples=(Example(f"N = {i}", (f"example {i}",)),),
+        )
+        for i, name in enumerate(names)
+    ]
+    pairs = st.tuples(st.integers(0, count - 1), st.sampled_from(RELATION_KEYS), st.integers(0, count - 1))
+    links = {Link(f"t{a}", key, f"t{b}") for a, key, b in draw(st.lists(pairs, max_size=12)) if a != b}
+    return Bank.build(terms, sorted(links, key=lambda link: (link.source, link.relation, link.target)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(bank=random_banks(), seed=st.integers(min_value=0, max_value=2**32))
+def test_random_glossaries_never_give_a_duplicate_or_missing_answer(bank: Bank, seed: int) -> None:
+    rng = random.Random(seed)
+    assert sorted(bank.introduction_order()) == sorted(bank.terms)
+    for slug in bank.terms:
+        for qtype in bank.available(slug):
+            if qtype == "computed":
+                continue
+            question = make_question(bank, f"{slug}:{qtype}", rng)
+            if question is None:  # too few distinct options in a tiny glossary is allowed
+                assert qtype != "recall"
+                continue
+            if question.typed:
+                assert question.answer in question.accepted
+                continue
+            texts = [o.text for o in question.options]
+            assert texts.count(question.answer) == 1
+            folded = [re.sub(r"[\W_]+", "", t.casefold()) for t in texts]
+            assert len(set(folded)) == len(folded), texts
+            answer_keys = {lookup_key(s) for s in spellings_of(bank.terms[question.answer_slug])}
+            assert all(
+                lookup_key(o.text) not in answer_keys for o in question.options if o.text != question.answer
+            )
