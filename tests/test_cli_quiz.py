@@ -301,3 +301,37 @@ def test_stored_markup_and_control_characters_are_shown_inert() -> None:
     text = out.getvalue()
     assert "[bold red]boo[/]" in text and "\\x1b[2J" in text and "\x1b" not in text
     assert "\u202e" not in text and "\\u202e" in text
+
+
+EVIL_PACK = r'''[pack]
+topic = "evil"
+title = "[bold]Evil[/] \u001b]0;owned\u0007"
+description = "x"
+
+[[terms]]
+slug = "evil-term"
+name = "[red]pwn[/] \u001b[2J"
+abbreviation = "E\u009bX"
+summary = "summary [link=https://evil.example]x[/link] with \u0000 nul and \u202e override"
+definition = """[/] and \u001b[31mred and [[x]]."""
+source = "src"
+[terms.links]
+compare = ["long-short-term-memory"]
+'''
+
+
+def test_an_imported_terms_markup_and_escapes_stay_inert_in_quiz_and_stats(run, tmp_path: Path) -> None:
+    pack = tmp_path / "evil.toml"
+    pack.write_text(EVIL_PACK, encoding="utf-8")
+    assert run("import", str(pack)).exit_code == 0
+    for qtype in ("define", "meaning", "recall", "relation", "abbreviation"):
+        result = run(
+            "quiz", "--terms", "evil-term", "--types", qtype, "--n", "1", "--seed", "1", input="?\n1\n"
+        )
+        assert result.exit_code == 0 and result.exception is None, (qtype, result.output)
+        assert "\x1b" not in result.output and "\x9b" not in result.output and "\u202e" not in result.output
+        assert "\x00" not in result.output
+    assert "[red]pwn[/] \\x1b[2J" in result.output  # shown literally, escape made visible
+    stats = run("stats")
+    assert stats.exit_code == 0 and "\x1b" not in stats.output
+    assert "[bold]Evil[/] \\x1b]0;owned\\x07" in stats.output
