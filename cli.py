@@ -479,20 +479,38 @@ def _fail_demo(error: ValueError) -> None:
     raise click.ClickException(message)
 
 
+def _draw_demo(renderable: RenderableType, svg: Path | None, title: str) -> None:
+    """Print a demo view, and with --svg also save exactly what was printed as a picture."""
+    console = _console(record=svg is not None)
+    console.print(renderable)
+    if svg is None:
+        return
+    try:
+        console.save_svg(str(svg), title=title)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {click.format_filename(svg)}: {error.strerror}") from None
+    click.echo(f"Saved {click.format_filename(svg)}", err=True)
+
+
 def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
-    """Validate, run and draw one demo (or print its source, or its result as JSON)."""
+    """Validate, run and draw one demo (or print its source), as a view, an SVG or JSON."""
     import sys
 
     seed, as_json, show_code, svg = (options.pop(key) for key in ("seed", "as_json", "show_code", "svg"))
     raw = {name: value for name, value in options.items() if value is not None}
-    if show_code:
-        from glossary.render.demos import code_view
-        from seqml.demos import code_sources
-
-        _print(code_view(code_sources(demo)))
-        return
     if as_json and svg is not None:
         raise click.UsageError("--svg saves the drawn view; use it without --json.")
+    if show_code:
+        from seqml.demos import code_sources
+
+        sources = code_sources(demo)
+        if as_json:
+            _emit_json({"demo": demo.name, "code": [{"name": n, "source": s} for n, s in sources]})
+            return
+        from glossary.render.demos import code_view
+
+        _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code")
+        return
     from glossary.demo_runner import public_params, run_demo
     from seqml.demos import decode_corpus, to_jsonable
 
@@ -510,16 +528,7 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         return
     from glossary.render.demos import demo_view
 
-    console = _console(record=svg is not None)
-    console.print(demo_view(run))
-    if svg is not None:
-        try:
-            console.save_svg(str(svg), title=f"glossary demo {demo.name}")
-        except OSError as error:
-            raise click.ClickException(
-                f"cannot write {click.format_filename(svg)}: {error.strerror}"
-            ) from None
-        click.echo(f"Saved {click.format_filename(svg)}", err=True)
+    _draw_demo(demo_view(run), svg, f"glossary demo {demo.name}")
 
 
 def _demo_command(demo: Any) -> click.Command:

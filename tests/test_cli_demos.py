@@ -249,3 +249,23 @@ def test_importing_cli_and_listing_demos_loads_no_numpy() -> None:
         "assert 'numpy' not in sys.modules, 'demos loaded numpy'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_demo_code_json_gives_each_function_and_its_source() -> None:
+    result = invoke("demo", "clipping", "--code", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    names = [entry["name"] for entry in data["code"]]
+    assert names == [
+        "seqml.clipping.clip_by_value",
+        "seqml.clipping.clip_by_norm",
+        "seqml.clipping.clip_by_global_norm",
+    ]
+    assert data["code"][0]["source"].startswith("def clip_by_value(")
+
+
+def test_demo_code_svg_saves_the_source_listing(tmp_path: Path) -> None:
+    target = tmp_path / "code.svg"
+    result = invoke("demo", "next-item", "--code", "--svg", str(target))
+    assert result.exit_code == 0, result.output
+    assert "fit_bigram" in target.read_text(encoding="utf-8")
