@@ -90,7 +90,7 @@ def main() -> None:
         rows = [
             (f"build bank ({len(bank.terms)} terms, {len(bank.links)} links)",
              median_ms(lambda: Bank.build(terms, links), repeats)),
-            (f"plan a session of 100 (of {len(session_cards)} new cards)",
+            ("plan a session of 100 new cards",
              median_ms(lambda: plan_session(store.conn, bank, now, 100), repeats)),
             ("100 word questions (6 types, all cards)", median_ms(lambda: hundred(word_cards), repeats)),
             ("100 questions, session mix", median_ms(lambda: hundred(session_cards), repeats)),

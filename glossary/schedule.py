@@ -30,6 +30,7 @@ from glossary.quiz import (
     Bank,
     Grade,
     Question,
+    Reply,
     grade,
     make_question,
     read_reply,
@@ -347,41 +348,52 @@ def run_session(
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     session: str = "",
 ) -> SessionResult:
-    """Ask every planned card, recording each answer as it is given; q, EOF and Ctrl-C stop cleanly."""
+    """Ask every planned card, recording each answer as it is given; q, EOF and Ctrl-C stop cleanly.
+
+    Ctrl-C is honoured at any point, not only at the prompt: an answer whose transaction it
+    interrupts is rolled back whole and left out of the result, every earlier one stays.
+    """
     result = SessionResult()
     questions = [q for q in (make_question(bank, p.card_id, rng) for p in plan) if q is not None]
-    for number, question in enumerate(questions, start=1):
-        result.asked.append(question)
-        io.question(question, number, len(questions))
-        started = time.monotonic()
-        peeked = False
-        while True:
-            try:
-                line = io.ask(question)
-            except EOFError:
-                result.stopped = "eof"
+    try:
+        for number, question in enumerate(questions, start=1):
+            result.asked.append(question)
+            io.question(question, number, len(questions))
+            reply, peeked, response_ms = _read_answer(io, question)
+            if reply is None:
+                result.stopped = "eof" if peeked is None else "quit"
                 return result
-            except KeyboardInterrupt:
-                result.stopped = "interrupt"
-                return result
-            reply = read_reply(question, line)
-            if reply.kind == "invalid":
-                io.hint(reply.hint)
-            elif reply.kind == "card":
-                peeked = True
-                io.card(question.slug)
-            elif reply.kind == "quit":
-                result.stopped = "quit"
-                return result
-            else:
-                break
-        response_ms = round((time.monotonic() - started) * 1000) if io.timed else None
-        verdict = grade(question, reply, bank.spellings, response_ms, peeked)
-        recorded = record(conn, question, verdict, clock(), response_ms, session)
-        answered = Answered(question, verdict, response_ms, recorded)
-        result.answered.append(answered)
-        io.feedback(answered)
+            verdict = grade(question, reply, bank.spellings, response_ms, bool(peeked))
+            recorded = record(conn, question, verdict, clock(), response_ms, session)
+            answered = Answered(question, verdict, response_ms, recorded)
+            result.answered.append(answered)
+            io.feedback(answered)
+    except KeyboardInterrupt:
+        result.stopped = "interrupt"
     return result
+
+
+def _read_answer(io: QuizIO, question: Question) -> tuple[Reply | None, bool | None, int | None]:
+    """Prompt until a usable answer: (reply, peeked, ms), or (None, None, None) at EOF and
+    (None, False, None) when the learner quits."""
+    started = time.monotonic()
+    peeked = False
+    while True:
+        try:
+            line = io.ask(question)
+        except EOFError:
+            return None, None, None
+        reply = read_reply(question, line)
+        if reply.kind == "invalid":
+            io.hint(reply.hint)
+        elif reply.kind == "card":
+            peeked = True
+            io.card(question.slug)
+        elif reply.kind == "quit":
+            return None, False, None
+        else:
+            response_ms = round((time.monotonic() - started) * 1000) if io.timed else None
+            return reply, peeked, response_ms
 
 
 def answered_json(answered: Answered) -> dict:

@@ -298,3 +298,33 @@ def test_stats_of_a_new_learner_are_empty_not_an_error(store: Store, bank: Bank)
     result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
     assert result.reviews == 0 and result.retention is None and result.streak == 0
     assert result.next_due is None and all(c == 0 for _, c in result.forecast)
+
+
+def test_ctrl_c_while_showing_feedback_keeps_that_answer(store: Store, bank: Bank) -> None:
+    class InterruptedFeedback(ScriptedIO):
+        def feedback(self, answered: Answered) -> None:
+            raise KeyboardInterrupt
+
+    io = InterruptedFeedback(["RIGHT", "RIGHT"])
+    result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
+    assert result.stopped == "interrupt" and len(result.answered) == 1
+    assert count(store.conn, "reviews") == 1 and not store.conn.in_transaction
+
+
+def test_ctrl_c_while_recording_rolls_that_answer_back_whole(store: Store, bank: Bank, monkeypatch) -> None:
+    real = schedule.scheduler()
+    calls = []
+
+    class SecondInterrupts:
+        def review_card(self, *args):
+            calls.append(args)
+            if len(calls) == 2:
+                raise KeyboardInterrupt
+            return real.review_card(*args)
+
+    monkeypatch.setattr(schedule, "scheduler", lambda: SecondInterrupts())
+    io = ScriptedIO(["RIGHT", "RIGHT", "RIGHT"])
+    result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
+    assert result.stopped == "interrupt" and len(result.answered) == 1
+    assert count(store.conn, "reviews") == 1 and count(store.conn, "cards") == 1
+    assert not store.conn.in_transaction
