@@ -261,8 +261,8 @@ def lstm_forward(
     """Run the LSTM over x (T, B, I) like a one-layer ``torch.nn.LSTM``, keeping every state."""
     dtype = params.dtype
     x = np.asarray(x, dtype=dtype)
-    if x.ndim != 3 or x.shape[2] != params.input_size:
-        raise ValueError(f"x must have shape (T, B, {params.input_size}), got {x.shape}")
+    if x.ndim != 3 or x.shape[2] != params.input_size or x.shape[0] < 1 or x.shape[1] < 1:
+        raise ValueError(f"x must have shape (T, B, {params.input_size}) with T, B >= 1, got {x.shape}")
     T, B, n_in = x.shape
     H = params.hidden_size
     h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.asarray(h0, dtype=dtype)

@@ -93,9 +93,7 @@ def init_rnn(
 ) -> RNNParams:
     """PyTorch's default initialisation, U(-1/sqrt(H), 1/sqrt(H)) for every weight and bias."""
     if input_size < 1 or hidden_size < 1:
-        raise ValueError(
-            f"input_size and hidden_size must be >= 1, got {input_size} and {hidden_size}"
-        )
+        raise ValueError(f"input_size and hidden_size must be >= 1, got {input_size} and {hidden_size}")
     bound = 1.0 / np.sqrt(hidden_size)
 
     def draw(*shape: int) -> np.ndarray:
@@ -111,8 +109,8 @@ def init_rnn(
 
 def _check_inputs(params: RNNParams, x: np.ndarray) -> None:
     """Fail with the expected shape rather than a broadcasting error deep inside the loop."""
-    if x.ndim != 3 or x.shape[2] != params.input_size:
-        raise ValueError(f"x must have shape (T, B, {params.input_size}), got {x.shape}")
+    if x.ndim != 3 or x.shape[2] != params.input_size or x.shape[0] < 1 or x.shape[1] < 1:
+        raise ValueError(f"x must have shape (T, B, {params.input_size}) with T, B >= 1, got {x.shape}")
 
 
 def rnn_forward(params: RNNParams, x: np.ndarray, h0: np.ndarray | None = None) -> RNNForward:

@@ -182,3 +182,9 @@ def test_lstm_forward_rejects_inputs_of_the_wrong_width():
     params = init_lstm(3, 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"\(T, B, 3\)"):
         lstm_forward(params, np.zeros((5, 2, 2)))
+
+
+def test_lstm_forward_rejects_an_empty_sequence():
+    params = init_lstm(3, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="T, B >= 1"):
+        lstm_forward(params, np.zeros((0, 2, 3)))

@@ -119,3 +119,9 @@ def test_rnn_forward_rejects_inputs_of_the_wrong_width():
     params = init_rnn(3, 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"\(T, B, 3\)"):
         rnn_forward(params, np.zeros((5, 2, 4)))
+
+
+def test_rnn_forward_rejects_an_empty_sequence():
+    params = init_rnn(3, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="T, B >= 1"):
+        rnn_forward(params, np.zeros((0, 2, 3)))
