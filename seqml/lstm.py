@@ -32,6 +32,9 @@ shapes and every gate becomes one contiguous slab; the results are exposed as (T
 The sigmoid is computed as sigmoid(a) = 0.5 * (1 + tanh(a / 2)): stable at +/-1000 and one
 transcendental. The a / 2 costs nothing because the cached weights and biases of the i, f, o
 rows are pre-halved (an exact power-of-two scaling), so one tanh call covers all four gates.
+The price: a gate value far below 1 keeps its absolute accuracy (about one unit in the last place
+of 1) but not its relative one, which is all the cell update and its gradients need; the stable
+``seqml.numerics.sigmoid`` is the one to use when a tiny probability itself matters.
 
 References: Hochreiter and Schmidhuber, "Long short-term memory" (Neural Computation, 1997);
 Gers, Schmidhuber and Cummins, "Learning to forget" (2000) for the forget gate; Jozefowicz,
