@@ -697,7 +697,9 @@ def _bank(store: Store):
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--n", "count", type=click.IntRange(1, 200), default=10, show_default=True, help="Questions.")
+@click.option(
+    "--n", "count", type=click.IntRange(1, 200), default=10, show_default=True, help="How many questions."
+)
 @click.option("--topic", help="Only terms of this topic (see glossary list).")
 @click.option("--terms", "term_list", metavar="A,B", help="Only these terms (comma-separated).")
 @click.option("--types", metavar="T,U", help="Only these question types: " + "define, meaning, recall, "
@@ -757,7 +759,9 @@ def quiz(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.option("--n", "count", type=click.IntRange(1, 500), default=50, show_default=True, help="Most cards.")
+@click.option(
+    "--n", "count", type=click.IntRange(1, 500), default=50, show_default=True, help="Most cards to review."
+)
 @click.option("--seed", type=int, help="Seed the questions and options, for a repeatable session.")
 @json_option
 @click.pass_context
