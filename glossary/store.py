@@ -176,12 +176,31 @@ def connect(path: str | Path) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _ensure_wal(conn)
     except sqlite3.DatabaseError as error:
         raise StoreError(f"{path}: not a usable glossary database ({error})") from None
     return conn
+
+
+def _ensure_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch a new file to WAL (persistent, so once per file).
+
+    The switch needs an exclusive lock and SQLite does not wait on the busy handler for it, so
+    two processes opening a brand-new store at once can see "database is locked": the other one
+    is switching it at that moment, so look again shortly rather than fail.
+    """
+    import time
+
+    for _ in range(attempts):
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            time.sleep(0.01)
+    raise StoreError("the store stayed locked while switching it to WAL mode")
 
 
 @contextmanager
