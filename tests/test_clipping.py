@@ -233,7 +233,11 @@ finite_grads = st.lists(
 )
 
 
-@given(grads=finite_grads, max_norm=st.floats(0.0, 1e3), p=st.sampled_from([1.0, 2.0, 3.0, math.inf]))
+# Subnormal max norms are left out: a subnormal scale factor has too few bits for a relative bound.
+max_norms = st.one_of(st.just(0.0), st.floats(1e-300, 1e3))
+
+
+@given(grads=finite_grads, max_norm=max_norms, p=st.sampled_from([1.0, 2.0, 3.0, math.inf]))
 def test_clipped_global_norm_never_exceeds_max_norm_and_direction_is_kept(grads, max_norm, p):
     result = clip_by_global_norm(grads, max_norm, p=p, eps=0.0)
     assert global_norm(result.grads, p) <= max_norm * (1 + 1e-12)
