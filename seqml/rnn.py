@@ -121,6 +121,8 @@ def rnn_forward(params: RNNParams, x: np.ndarray, h0: np.ndarray | None = None) 
     H = params.hidden_size
     dtype = params.weight_hh.dtype
     h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.asarray(h0, dtype=dtype)
+    if h0.shape != (B, H):
+        raise ValueError(f"h0 must have shape {(B, H)}, got {h0.shape}")
     # The input term does not depend on h, so all T*B inputs go through one matrix product.
     pre = (x.reshape(T * B, -1) @ params.weight_ih.T).reshape(T, B, H)
     pre += params.bias_ih + params.bias_hh

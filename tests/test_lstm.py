@@ -188,3 +188,9 @@ def test_lstm_forward_rejects_an_empty_sequence():
     params = init_lstm(3, 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match="T, B >= 1"):
         lstm_forward(params, np.zeros((0, 2, 3)))
+
+
+def test_lstm_forward_rejects_initial_states_of_the_wrong_shape():
+    params = init_lstm(3, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"h0 and c0 must have shape \(2, 4\)"):
+        lstm_forward(params, np.zeros((5, 2, 3)), h0=np.zeros((2, 5)))

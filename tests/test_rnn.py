@@ -125,3 +125,9 @@ def test_rnn_forward_rejects_an_empty_sequence():
     params = init_rnn(3, 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match="T, B >= 1"):
         rnn_forward(params, np.zeros((0, 2, 3)))
+
+
+def test_rnn_forward_rejects_an_initial_state_of_the_wrong_shape():
+    params = init_rnn(3, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"h0 must have shape \(2, 4\)"):
+        rnn_forward(params, np.zeros((5, 2, 3)), h0=np.zeros((4,)))
