@@ -107,7 +107,7 @@ def test_bad_input_re_asks_with_a_hint_and_records_once(run, db_path: Path) -> N
 def test_question_mark_shows_the_full_card_then_re_asks(run, db_path: Path) -> None:
     result = run("quiz", "--terms", "bigram", "--types", "meaning", "--n", "1", input="?\n1\n")
     assert result.exit_code == 0, result.output
-    assert "\u256d\u2500 bigram" in result.output and "Links" in result.output
+    assert "bigram \u00b7 sequence-models" in result.output and "Links" in result.output
     assert "You opened the card" in result.output and reviews(db_path)[0]["flags"] == "peeked"
 
 

@@ -92,7 +92,7 @@ def test_a_person_answers_peeks_mistypes_and_presses_ctrl_c(terminal, db_path: P
     screen.type_line("")
     screen.wait_for("No answer given.")
     screen.type_line("?")
-    screen.wait_for("\u256d\u2500")  # the card's frame
+    screen.wait_for("Source  ")  # the card, down to its source line
     screen.type_line("1")
     shown = screen.wait_for("Rated Again")  # after peeking, right or wrong, the card comes back soon
     assert "You opened the card" in shown or "Not quite" in shown

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
-from rich.padding import Padding
-from rich.panel import Panel
 from rich.text import Text
 
 if TYPE_CHECKING:
@@ -64,19 +62,54 @@ class Rows:
     of a card; two aligned columns need only this.
     """
 
-    def __init__(self, rows: Sequence[tuple[Text, Text]], gap: int = 2) -> None:
+    def __init__(self, rows: Sequence[tuple[Text, Text]], gap: int = 2, indent: int = 0) -> None:
         self.rows = list(rows)
         self.gap = gap
+        self.indent = indent
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         label_width = max((cell_len(label.plain) for label, _ in self.rows), default=0) + self.gap
-        value_width = max(options.max_width - label_width, 10)
+        value_width = max(options.max_width - self.indent - label_width, 10)
         for label, value in self.rows:
             for index, line in enumerate(value.wrap(console, value_width)):
                 line.rstrip()
                 prefix = label.copy() if index == 0 else Text()
                 prefix.align("left", label_width)
-                yield Text.assemble(prefix, line)
+                yield Text.assemble(" " * self.indent, prefix, line)
+
+
+class Paragraph:
+    """Text wrapped to the width with no trailing spaces, so piped cards stay tidy."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in self.text.wrap(console, options.max_width):
+            line.rstrip()
+            yield line
+
+
+class Heading:
+    """Title on the left, a dim tag on the right, a rule under both: the card's masthead.
+
+    A rich Panel around the card looked good but cost ~2 ms of imports and layout on every
+    lookup, and its box characters got in the way of copying text out of a piped card.
+    """
+
+    def __init__(self, title: Text, tag: Text) -> None:
+        self.title = title
+        self.tag = tag
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        room = width - cell_len(self.title.plain) - cell_len(self.tag.plain)
+        if room >= 2:
+            yield Text.assemble(self.title, " " * room, self.tag)
+        else:
+            yield self.title
+            yield self.tag
+        yield Text("\u2500" * width, style="dim")
 
 
 def _section(heading: str) -> Text:
@@ -89,13 +122,16 @@ def examples_rows(term: Term) -> Rows:
         [
             (_t(example.label, "bold"), _t(", ".join(f"\u201c{item}\u201d" for item in example.items)))
             for example in term.examples
-        ]
+        ],
+        indent=2,
     )
 
 
 def links_rows(links: Sequence[LinkView]) -> Rows:
     """Relation wording on the left, linked terms on the right."""
-    return Rows([(Text(label, style="cyan"), _t(", ".join(names))) for label, names in grouped_links(links)])
+    return Rows(
+        [(Text(label, style="cyan"), _t(", ".join(names))) for label, names in grouped_links(links)], indent=2
+    )
 
 
 def term_card(
@@ -106,34 +142,26 @@ def term_card(
     imported: bool = False,
 ) -> RenderableType:
     """The full card: what it is, how it is written, what it links to, the demo to run."""
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [Heading(title_of(term), _t(f"{term.slug} \u00b7 {term.topic}", "dim"))]
     note = resolution_note(term, query, kind)
     if note is not None:
-        parts += [note, Text()]
-    parts.append(_t(term.summary, "bold"))
+        parts += [Paragraph(note), Text()]
+    parts.append(Paragraph(_t(term.summary, "bold")))
     if term.aliases:
-        parts.append(_t("Also: " + ", ".join(term.aliases), "dim"))
+        parts.append(Paragraph(_t("Also: " + ", ".join(term.aliases), "dim")))
     parts.append(Text())
     for paragraph in [p.strip() for p in term.definition.split("\n\n") if p.strip()]:
-        parts += [_t(" ".join(paragraph.split())), Text()]
+        parts += [Paragraph(_t(" ".join(paragraph.split()))), Text()]
     if term.examples:
-        parts += [_section("Examples"), Padding(examples_rows(term), (0, 0, 1, 2))]
+        parts += [_section("Examples"), examples_rows(term), Text()]
     if links:
-        parts += [_section("Links"), Padding(links_rows(links), (0, 0, 1, 2))]
+        parts += [_section("Links"), links_rows(links), Text()]
     footer = [(Text("Demo", style="bold"), _t(demo_command(term), "green"))] if term.demo else []
     footer.append((Text("Source", style="bold"), _t(term.source, "dim")))
     if imported:
         footer.append((Text("Origin", style="bold"), Text("imported by you", style="dim")))
     parts.append(Rows(footer))
-    subtitle = _t(f"{term.slug} \u00b7 {term.topic}", "dim")
-    return Panel(
-        Group(*parts),
-        title=title_of(term),
-        title_align="left",
-        subtitle=subtitle,
-        subtitle_align="right",
-        padding=(1, 2),
-    )
+    return Group(*parts)
 
 
 _SHELL_SAFE = re.compile(r"^[A-Za-z0-9_.,:+=/@%-]+$")
