@@ -8,7 +8,6 @@ Use ``._asdict()`` / ``._replace()`` where a dataclass would use ``asdict`` / ``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
@@ -105,9 +104,6 @@ def view_link(link: Link, from_slug: str, other_name: str) -> LinkView:
     return LinkView(label, link.relation, outgoing, other, other_name)
 
 
-_FOLD = re.compile(r"[\s\-_]+")
-
-
 def lookup_key(text: str) -> str:
     """Fold a user's spelling for lookup: ignore case, spaces, hyphens and underscores."""
-    return _FOLD.sub("", text.casefold())
+    return "".join(text.casefold().split()).replace("-", "").replace("_", "")

@@ -448,18 +448,15 @@ class Store:
         return [Link(*row) for row in rows]
 
     def links_of(self, slug: str) -> list[LinkView]:
-        """A term's links worded from its own end, grouped by relation order of the model."""
-        names = self.names()
+        """A term's links worded from its own end, with the name of the term at the other end."""
         rows = self.conn.execute(
-            "SELECT source, relation, target FROM links WHERE source = ? OR target = ? ORDER BY rowid",
-            (slug, slug),
+            "SELECT links.source, links.relation, links.target, coalesce(terms.name, links.target) "
+            "FROM links LEFT JOIN terms "
+            "ON terms.slug = CASE WHEN links.source = ?1 THEN links.target ELSE links.source END "
+            "WHERE links.source = ?1 OR links.target = ?1 ORDER BY links.rowid",
+            (slug,),
         )
-        views = []
-        for row in rows:
-            link = Link(*row)
-            other = link.target if link.source == slug else link.source
-            views.append(view_link(link, slug, names.get(other, other)))
-        return views
+        return [view_link(Link(row[0], row[1], row[2]), slug, row[3]) for row in rows]
 
     def path(self, start: str, goal: str) -> list[PathStep] | None:
         """Shortest chain of links between two terms (links walked from either end)."""

@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import re
 
-# C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Anything rich could read as a tag: "[" followed by a tag-ish character.
-_MARKUP = re.compile(r"(\\*)(\[[a-zA-Z#/@\]])")
-
-
-def _visible(match: re.Match[str]) -> str:
-    """Show a control character as its escape code, so nothing is silently lost."""
-    return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi embedding/override/isolate marks,
+# each mapped to a visible escape code so nothing is silently lost. A translate table, not a regex:
+# compiling that character class cost ~0.4 ms on every start.
+_UNSAFE_CODES = (
+    *range(0x00, 0x09),
+    *range(0x0B, 0x20),
+    *range(0x7F, 0xA0),
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+)
+_VISIBLE = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE_CODES}
+# Anything rich could read as a tag: "[" followed by a tag-ish character (compiled on first use).
+_MARKUP = r"(\\*)(\[[a-zA-Z#/@\]])"
 
 
 def plain(text: str) -> str:
     """Text safe for ``rich.text.Text`` (which never parses markup): control characters made visible."""
-    return _UNSAFE.sub(_visible, text)
+    if text.isascii() and text.isprintable():
+        return text
+    return text.translate(_VISIBLE)
 
 
 def clean(text: str) -> str:
     """Text safe inside a rich markup string: control characters made visible and markup escaped."""
-    return _MARKUP.sub(lambda m: m.group(1) * 2 + "\\" + m.group(2), plain(text))
+    return re.sub(_MARKUP, lambda m: m.group(1) * 2 + "\\" + m.group(2), plain(text))
