@@ -15,10 +15,21 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from glossary.errors import PackError, StoreError
-from glossary.model import Example, Link, LinkView, Term, lookup_key, view_link
+from glossary.model import (
+    Example,
+    Link,
+    LinkView,
+    PathStep,
+    Resolution,
+    SearchHit,
+    Term,
+    TopicInfo,
+    lookup_key,
+    view_link,
+)
 from glossary.paths import data_root
 
 if TYPE_CHECKING:
@@ -30,41 +41,6 @@ SCHEMA_VERSION = 3
 CONTENT_FORMAT = 2
 BUSY_TIMEOUT_SECONDS = 10.0
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never valid in content, split out by the view
-
-
-class Resolution(NamedTuple):
-    """How a user's query found its term, so the card can say "LSTM is an abbreviation for ..."."""
-
-    slug: str
-    query: str
-    kind: str  # slug | name | alias | abbreviation
-
-
-class SearchHit(NamedTuple):
-    """One full-text match: the term and the highlighted fragment that matched."""
-
-    slug: str
-    name: str
-    summary: str
-    snippet: str
-    score: float
-
-
-class TopicInfo(NamedTuple):
-    """A topic (one pack) and how many terms it holds."""
-
-    topic: str
-    title: str
-    description: str
-    count: int
-
-
-class PathStep(NamedTuple):
-    """One hop of a chain of links: ``source`` --label--> ``target``."""
-
-    source: str
-    label: str
-    target: str
 
 
 # --------------------------------------------------------------------------- schema

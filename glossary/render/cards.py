@@ -7,11 +7,12 @@ so a hostile imported term cannot style, link or move the cursor of the learner'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
+from rich.segment import Segment
 from rich.text import Text
 
 if TYPE_CHECKING:
@@ -55,6 +56,12 @@ def grouped_links(links: Sequence[LinkView]) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
+def _line(console: Console, line: Text) -> Iterator[Segment]:
+    """An already wrapped line as segments: yielding the Text itself would make rich wrap it again."""
+    yield from line.render(console, end="")
+    yield Segment.line()
+
+
 class Rows:
     """Label / value rows with hanging indents: the card's layout without rich.table.
 
@@ -75,7 +82,7 @@ class Rows:
                 line.rstrip()
                 prefix = label.copy() if index == 0 else Text()
                 prefix.align("left", label_width)
-                yield Text.assemble(" " * self.indent, prefix, line)
+                yield from _line(console, Text.assemble(" " * self.indent, prefix, line))
 
 
 class Paragraph:
@@ -87,7 +94,7 @@ class Paragraph:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in self.text.wrap(console, options.max_width):
             line.rstrip()
-            yield line
+            yield from _line(console, line)
 
 
 class Heading:
