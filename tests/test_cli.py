@@ -168,3 +168,39 @@ def test_output_into_a_closed_pipe_ends_quietly(db_path) -> None:
     os.close(write_end)
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
     assert done.returncode in (0, 1)
+
+
+def _run_main(db_path, *args: str, stdin: str = ""):
+    """The real entry point in a fresh interpreter (it ends the process with os._exit)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", "import cli; cli.main()", "--db", str(db_path), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80"},
+        check=False,
+    )
+
+
+def test_main_flushes_all_output_and_keeps_click_exit_codes(db_path) -> None:
+    shown = _run_main(db_path, "show", "lstm")
+    assert shown.returncode == 0
+    assert shown.stdout.rstrip().endswith("definition rewritten by seqml-glossary")
+    missing = _run_main(db_path, "show", "lstn")
+    assert missing.returncode == 1 and "Did you mean" in missing.stderr
+    assert _run_main(db_path, "search", " ").returncode == 2
+
+
+def test_main_keeps_a_quiz_answer_and_closes_the_store_cleanly(db_path) -> None:
+    import sqlite3
+
+    done = _run_main(db_path, "quiz", "--n", "1", "--seed", "3", stdin="1\n")
+    assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+    conn.close()
+    assert not (db_path.parent / (db_path.name + "-wal")).exists()  # closed: WAL checkpointed away

@@ -26,7 +26,7 @@ import json, sys
 sys.argv = ["glossary", "--db", {db!r}, *{args!r}]
 import cli
 try:
-    cli.main()
+    cli.cli(prog_name="glossary")  # not main(): it leaves with os._exit before we can look
 except SystemExit:
     pass
 print(json.dumps([m for m in {heavy!r} if m in sys.modules]), file=sys.stderr)
