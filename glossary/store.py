@@ -53,7 +53,7 @@ def _migrate_to_1(db) -> None:
             "slug": str,
             "name": str,
             "abbreviation": str,
-            "aliases": str,  # JSON list
+            "aliases": str,  # one per line
             "keywords": str,  # abbreviation and aliases as text, for the FTS index
             "summary": str,
             "definition": str,
