@@ -615,7 +615,14 @@ DEMOS: dict[str, Demo] = {
             params=(
                 Param("rho", "float", 0.9, 0.1, 2.0, help="spectral radius of the RNN's W_hh"),
                 Param("steps", "int", 30, 1, 100, help="how many steps to back-propagate"),
-                Param("forget_bias", "float", 1.0, -5.0, 5.0, help="the LSTM's forget-gate bias"),
+                Param(
+                    "forget_bias",
+                    "float",
+                    3.0,
+                    -5.0,
+                    5.0,
+                    help="the LSTM's forget-gate bias (3 holds the gate near 0.95)",
+                ),
             ),
             runner=run_gradient_flow,
             code=(

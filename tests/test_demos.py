@@ -239,8 +239,13 @@ def test_gradient_flow_shows_vanishing_and_exploding_rnns_and_an_lstm() -> None:
     verdicts = {curve.label: curve.verdict for curve in result.curves}
     assert verdicts["RNN rho=0.5"] == "vanishing"
     assert verdicts["RNN rho=1.5"] == "exploding"
-    assert {"LSTM h fb=1", "LSTM cell fb=1"} <= set(verdicts)
+    assert verdicts["LSTM cell fb=3"] == "stable"  # the default bias keeps the cell's gradient alive
     assert all(curve.norms.shape == (31,) for curve in result.curves)
+
+
+def test_gradient_flow_lstm_cell_loses_its_gradient_with_a_small_forget_bias() -> None:
+    verdicts = {curve.label: curve.verdict for curve in run("gradient-flow", forget_bias="1").curves}
+    assert verdicts["LSTM cell fb=1"] == "vanishing"
 
 
 def test_gradient_flow_linear_curve_is_exactly_rho_to_the_k() -> None:
