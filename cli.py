@@ -197,6 +197,7 @@ def show(ctx: click.Context, term: str, with_demo: bool, seed: int, as_json: boo
             raise click.ClickException(f"{found.name} has no demo.")
         from glossary.render.demos import run_term_demo
 
+        console.print()
         console.print(run_term_demo(found.demo, found.demo_params, seed))
 
 
@@ -847,6 +848,7 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     if found.demo:
         from glossary.render.demos import run_term_demo
 
+        console.print()
         console.print(run_term_demo(found.demo, found.demo_params, seed))
     bank = _bank(store)
     click.echo(f"\nNow three questions on {found.name}.")
