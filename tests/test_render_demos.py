@@ -282,17 +282,15 @@ def test_run_term_demo_turns_bad_pack_parameters_into_one_line() -> None:
 
 
 def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
-    from pathlib import Path
+    from glossary.packs import load_packs
+    from glossary.store import bundled_pack_paths
 
-    import tomllib
-
-    terms_dir = Path(__file__).resolve().parent.parent / "data" / "terms"
     seen = 0
-    for path in sorted(terms_dir.glob("*.toml")):
-        for term in tomllib.loads(path.read_text(encoding="utf-8")).get("terms", []):
-            if term.get("demo"):
-                text = render(run_term_demo(term["demo"], term.get("demo_params", {}), seed=0), width=80)
-                assert "cannot run" not in text, (term["slug"], text)
+    for pack in load_packs(bundled_pack_paths()):
+        for term in pack.terms:
+            if term.demo:
+                text = render(run_term_demo(term.demo, dict(term.demo_params), seed=0), width=80)
+                assert "cannot run" not in text, (term.slug, text)
                 seen += 1
     assert seen >= 11  # at least every seed term
 
