@@ -46,7 +46,7 @@ def _emit_json(data: Any) -> None:
 class _State:
     """Per-invocation state: the store path, opened lazily so `--help` never touches the disk."""
 
-    def __init__(self, db_path: Path | None) -> None:
+    def __init__(self, db_path: str | None) -> None:
         self.db_path = db_path
         self._store: Store | None = None
 
@@ -153,7 +153,7 @@ def _print_version(ctx: click.Context) -> None:
     help="Show the version and exit.",
 )
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None) -> None:
+def cli(ctx: click.Context, db: str | None) -> None:
     """A terminal glossary of sequence-model ML: cards, live NumPy demos and quizzes.
 
     \b
@@ -399,7 +399,7 @@ def path(ctx: click.Context, first: str, second: str, as_json: bool) -> None:
 @cli.command(name="import", context_settings=CONTEXT)
 @click.argument("pack", type=click.Path(exists=True, dir_okay=False))
 @click.pass_context
-def import_pack(ctx: click.Context, pack: Path) -> None:
+def import_pack(ctx: click.Context, pack: str) -> None:
     """Add your own terms from a TOML pack (format: data/README.md); re-import to update.
 
     \b
