@@ -73,9 +73,12 @@ def _store(ctx: click.Context) -> Store:
 
 
 def _resolve_or_fail(store: Store, query: str):
-    """Resolve a term or exit 1 with "did you mean" suggestions."""
+    """Resolve a term or exit 1 with "did you mean" suggestions (an empty term is a usage error)."""
+    from glossary.model import lookup_key
     from glossary.render.safe import plain
 
+    if not lookup_key(query):
+        raise click.UsageError("the term is empty; give a name, slug, alias or abbreviation.")
     resolution = store.resolve(query)
     if resolution is not None:
         return resolution
@@ -352,6 +355,10 @@ def compare(ctx: click.Context, first: str, second: str, as_json: bool) -> None:
     store = _store(ctx)
     left = store.term(_resolve_or_fail(store, first).slug)
     right = store.term(_resolve_or_fail(store, second).slug)
+    if left.slug == right.slug:
+        from glossary.render.safe import plain
+
+        raise click.UsageError(f"both name {plain(left.name)}; compare two different terms.")
     words = [v.label for v in store.links_of(left.slug) if v.other_slug == right.slug]
     if as_json:
         _emit_json(

@@ -204,3 +204,16 @@ def test_main_keeps_a_quiz_answer_and_closes_the_store_cleanly(db_path) -> None:
     assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
     conn.close()
     assert not (db_path.parent / (db_path.name + "-wal")).exists()  # closed: WAL checkpointed away
+
+
+@pytest.mark.parametrize("args", [("show", ""), ("show", " - "), ("links", "  "), ("path", "", "lstm")])
+def test_an_empty_term_is_a_usage_error(run, args) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "the term is empty" in result.output
+
+
+def test_comparing_a_term_with_itself_is_a_usage_error(run) -> None:
+    result = run("compare", "lstm", "Long Short-Term Memory")
+    assert result.exit_code == 2
+    assert "both name Long Short-Term Memory" in result.output
