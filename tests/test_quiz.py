@@ -426,3 +426,10 @@ def test_random_glossaries_never_give_a_duplicate_or_missing_answer(bank: Bank, 
             assert all(
                 lookup_key(o.text) not in answer_keys for o in question.options if o.text != question.answer
             )
+
+
+def test_every_term_with_a_computed_question_has_its_maker() -> None:
+    from glossary.computed import COMPUTED
+    from glossary.quiz import COMPUTED_SLUGS
+
+    assert set(COMPUTED) == COMPUTED_SLUGS
