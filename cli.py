@@ -310,34 +310,25 @@ def links(ctx: click.Context, term: str, depth: int, as_json: bool) -> None:
       glossary links rnn --depth 2
     """
     store = _store(ctx)
-    root = _resolve_or_fail(store, term).slug
-    children: dict[str, list[tuple[str, str]]] = {}
-    seen = {root}
-    frontier = [root]
-    for _ in range(depth):
-        next_frontier = []
-        for slug in frontier:
-            for view in store.links_of(slug):
-                if view.other_slug not in seen:
-                    seen.add(view.other_slug)
-                    children.setdefault(slug, []).append((view.label, view.other_slug))
-                    next_frontier.append(view.other_slug)
-        frontier = next_frontier
-    names = store.names()
+    root = store.term(_resolve_or_fail(store, term).slug)
+    children = store.neighbourhood(root.slug, depth)
     if as_json:
 
-        def node(slug: str) -> dict:
+        def node(slug: str, name: str) -> dict:
             return {
                 "slug": slug,
-                "name": names[slug],
-                "links": [{"label": label, **node(child)} for label, child in children.get(slug, [])],
+                "name": name,
+                "links": [
+                    {"relation": view.relation, "label": view.label, **node(view.other_slug, view.other_name)}
+                    for view in children.get(slug, [])
+                ],
             }
 
-        _emit_json(node(root))
+        _emit_json(node(root.slug, root.name))
         return
     from glossary.render.cards import link_tree
 
-    _print(link_tree(store.term(root), children, names))
+    _print(link_tree(root, children))
 
 
 @cli.command(context_settings=CONTEXT)

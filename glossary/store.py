@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from glossary.errors import PackError, StoreError
 from glossary.model import (
+    RELATIONS,
     Example,
     Link,
     LinkView,
@@ -433,6 +434,30 @@ class Store:
             (slug,),
         )
         return [view_link(Link(row[0], row[1], row[2]), slug, row[3]) for row in rows]
+
+    def neighbourhood(self, slug: str, depth: int) -> dict[str, list[LinkView]]:
+        """Terms within ``depth`` links of ``slug``, each reached once (breadth first), by parent.
+
+        A parent's links come in the model's relation order (kinds and parts before see-also),
+        so a drawn tree groups like a card does.
+        """
+        order = {relation.key: index for index, relation in enumerate(RELATIONS)}
+        children: dict[str, list[LinkView]] = {}
+        seen, frontier = {slug}, [slug]
+        for _ in range(depth):
+            reached = []
+            for parent in frontier:
+                views = sorted(
+                    self.links_of(parent),
+                    key=lambda v: (order[v.relation], not v.outgoing, v.other_name.casefold()),
+                )
+                for view in views:
+                    if view.other_slug not in seen:
+                        seen.add(view.other_slug)
+                        children.setdefault(parent, []).append(view)
+                        reached.append(view.other_slug)
+            frontier = reached
+        return children
 
     def path(self, start: str, goal: str) -> list[PathStep] | None:
         """Shortest chain of links between two terms (links walked from either end)."""

@@ -93,7 +93,7 @@ def test_list_unknown_topic_names_the_choices(run) -> None:
 def test_links_draws_a_tree_to_the_requested_depth(run) -> None:
     shallow = run("links", "lstm").output
     deep = run("links", "lstm", "--depth", "2").output
-    assert "has parts forget gate" in shallow
+    assert "has part forget gate" in shallow
     assert len(deep.splitlines()) > len(shallow.splitlines())
 
 

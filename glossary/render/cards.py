@@ -7,7 +7,7 @@ so a hostile imported term cannot style, link or move the cursor of the learner'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -202,16 +202,24 @@ def term_list(groups: Iterable[tuple[str, Sequence[Term]]]) -> RenderableType:
     return table
 
 
-def link_tree(root: Term, children: dict[str, list[tuple[str, str]]], names: dict[str, str]) -> Tree:
-    """A term's neighbourhood as a tree: ``children[slug]`` lists (label, child slug)."""
+_ONE = {"has kinds": "has kind", "has parts": "has part"}
+
+
+def one_link(label: str) -> str:
+    """A relation's wording for a single linked term ("has part timestep", not "has parts")."""
+    return _ONE.get(label, label)
+
+
+def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> Tree:
+    """A term's neighbourhood as a tree: ``children[slug]`` are the links drawn under ``slug``."""
     from rich.tree import Tree
 
     tree = Tree(title_of(root))
 
     def grow(node: Tree, slug: str) -> None:
-        for label, child in children.get(slug, []):
-            branch = node.add(Text.assemble((f"{label} ", "cyan"), _t(names.get(child, child))))
-            grow(branch, child)
+        for view in children.get(slug, ()):
+            branch = node.add(Text.assemble((f"{one_link(view.label)} ", "cyan"), _t(view.other_name)))
+            grow(branch, view.other_slug)
 
     grow(tree, root.slug)
     return tree
@@ -271,9 +279,9 @@ def search_results(query: str, hits: Sequence, hit_start: str, hit_end: str) -> 
 
 
 def path_view(steps: Sequence) -> Text:
-    """``LSTM --addresses--> vanishing gradient problem --compare with--> ...``."""
+    """A chain of links, each step indented under the last: forget gate / part of -> LSTM / ..."""
     text = _t(steps[0].source, "bold")
-    for step in steps:
-        text.append(f"\n  \u2514\u2500 {step.label} \u2192 ", style="cyan")
+    for depth, step in enumerate(steps):
+        text.append("\n" + "   " * depth + f"\u2514\u2500 {one_link(step.label)} \u2192 ", style="cyan")
         text.append(plain(step.target), style="bold")
     return text
