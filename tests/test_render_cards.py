@@ -32,3 +32,11 @@ def test_rows_hang_wrapped_values_under_their_column() -> None:
         "uses  sigmoid, tanh, softmax,",
         "      embedding, attention",
     ]
+
+
+def test_wrapped_paragraph_keeps_its_style_on_every_line() -> None:
+    from glossary.render.cards import Paragraph
+
+    console = Console(file=io.StringIO(), width=20, force_terminal=True, color_system="standard")
+    console.print(Paragraph(Text("a bold summary that wraps", style="bold")))
+    assert console.file.getvalue() == "\x1b[1ma bold summary that\x1b[0m\n\x1b[1mwraps\x1b[0m\n"

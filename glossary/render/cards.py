@@ -57,8 +57,13 @@ def grouped_links(links: Sequence[LinkView]) -> list[tuple[str, list[str]]]:
 
 
 def _line(console: Console, line: Text) -> Iterator[Segment]:
-    """An already wrapped line as segments: yielding the Text itself would make rich wrap it again."""
-    yield from line.render(console, end="")
+    """An already wrapped line as segments: yielding the Text itself would make rich wrap it again.
+
+    ``Text.render`` leaves out the Text's own base style (``__rich_console__`` adds it), so it is
+    applied here under the spans' styles.
+    """
+    base = console.get_style(line.style) if line.style else None
+    yield from Segment.apply_style(line.render(console, end=""), base)
     yield Segment.line()
 
 
