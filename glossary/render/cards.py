@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 from glossary.model import RELATIONS, LinkView, Term
 from glossary.render.safe import plain
 
-KIND_WORDING = {"abbreviation": "an abbreviation", "alias": "another name", "name": "", "slug": ""}
-
 
 def _t(text: str, style: str = "") -> Text:
     """Stored text as inert rich Text."""
