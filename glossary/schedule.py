@@ -36,7 +36,7 @@ from glossary.quiz import (
     read_reply,
     stable_int,
 )
-from glossary.store import write_transaction
+from glossary.schema import write_transaction
 
 if TYPE_CHECKING:
     import sqlite3
@@ -519,10 +519,10 @@ if __name__ == "__main__":
     import random
 
     from glossary.model import Link, Term
-    from glossary.store import connect
+    from glossary.schema import connect
 
     demo_conn = connect(":memory:")
-    from glossary.store import _migrate
+    from glossary.schema import migrate as _migrate
 
     _migrate(demo_conn)
     demo_bank = Bank.build(

@@ -283,7 +283,7 @@ def test_run_term_demo_turns_bad_pack_parameters_into_one_line() -> None:
 
 def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
     from glossary.packs import load_packs
-    from glossary.store import bundled_pack_paths
+    from glossary.schema import bundled_pack_paths
 
     seen = 0
     for pack in load_packs(bundled_pack_paths()):

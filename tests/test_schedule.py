@@ -23,7 +23,8 @@ from glossary.schedule import (
     streak_days,
     tour_cards,
 )
-from glossary.store import SCHEMA_VERSION, Store, connect
+from glossary.schema import SCHEMA_VERSION, connect
+from glossary.store import Store
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -111,7 +112,7 @@ def test_two_connections_answering_the_same_card_lose_nothing(
 def test_a_v2_store_with_reviews_migrates_to_v3_keeping_them(tmp_path: Path) -> None:
     import sqlite_utils
 
-    from glossary.store import MIGRATIONS
+    from glossary.schema import MIGRATIONS
 
     path = tmp_path / "old.db"
     conn = connect(path)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import glossary.store as store_module
+import glossary.schema as schema_module
 from glossary.model import Link
-from glossary.store import SCHEMA_VERSION, Store, StoreError, write_transaction
+from glossary.schema import SCHEMA_VERSION, write_transaction
+from glossary.store import Store, StoreError
 
 USER_PACK = """[pack]
 topic = "my-notes"
@@ -149,13 +150,13 @@ def test_changed_bundled_content_resyncs_and_keeps_user_terms_and_answers(
         )
     store.close()
     bundled = tmp_path / "bundled"
-    shutil.copytree(Path(store_module.data_root()) / "terms", bundled)
+    shutil.copytree(Path(schema_module.data_root()) / "terms", bundled)
     sequence = bundled / "sequence-models.toml"
     sequence.write_text(
         sequence.read_text(encoding="utf-8").replace('name = "bigram"', 'name = "bigram (2-gram)"'),
         encoding="utf-8",
     )
-    monkeypatch.setattr(store_module, "bundled_pack_paths", lambda: sorted(bundled.glob("*.toml")))
+    monkeypatch.setattr(schema_module, "bundled_pack_paths", lambda: sorted(bundled.glob("*.toml")))
     store = Store.open(db_path)
     assert store.term("bigram").name == "bigram (2-gram)"
     assert store.resolve("ESN").slug == "echo-state-network"
@@ -198,11 +199,11 @@ def test_a_failed_import_leaves_the_store_unchanged(store: Store, tmp_path: Path
 
 def test_an_older_schema_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
-    conn = store_module.connect(path)
+    conn = schema_module.connect(path)
     with write_transaction(conn):
         import sqlite_utils
 
-        store_module.MIGRATIONS[1](sqlite_utils.Database(conn))
+        schema_module.MIGRATIONS[1](sqlite_utils.Database(conn))
         conn.execute("PRAGMA user_version = 1")
         conn.execute("INSERT INTO meta VALUES ('note', 'kept')")
     conn.close()
