@@ -7,9 +7,13 @@ the top; rich, the store and above all numpy are imported inside the commands th
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import update_wrapper
 from typing import TYPE_CHECKING, Any
 
 import click
+
+from glossary.errors import Invalid, NotFound, PackError, StoreError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,7 +22,7 @@ if TYPE_CHECKING:
 
     from glossary.store import Store
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}  # inherited by subcommands
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -35,12 +39,20 @@ def _print(renderable: RenderableType) -> None:
     _console().print(renderable)
 
 
-def _emit_json(data: Any) -> None:
-    """Stable, ASCII-only JSON: no control character or bidi override can reach the terminal."""
-    import json  # not at the top: a plain lookup never needs it
+def emit(result: Any, as_json: bool = False) -> None:
+    """Hand a command's result to its view, or print it as JSON (shapes: glossary/render/json.py)."""
+    if as_json:
+        from glossary.render.json import dumps
 
-    text = json.dumps(data, indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
-    click.echo(text)
+        click.echo(dumps(result))
+        return
+    from glossary.render import view_of
+
+    _print(view_of(result))
+
+
+def _emit_json(data: Any) -> None:
+    emit(data, as_json=True)
 
 
 class _State:
@@ -53,12 +65,9 @@ class _State:
     def store(self) -> Store:
         if self._store is None:
             from glossary.paths import default_db_path
-            from glossary.store import Store, StoreError
+            from glossary.store import Store
 
-            try:
-                self._store = Store.open(self.db_path or default_db_path())
-            except StoreError as error:
-                raise click.ClickException(str(error)) from None
+            self._store = Store.open(self.db_path or default_db_path())
         return self._store
 
     def close(self) -> None:
@@ -72,59 +81,55 @@ def _store(ctx: click.Context) -> Store:
     return ctx.ensure_object(_State).store()
 
 
-def _resolve_or_fail(store: Store, query: str):
-    """Resolve a term or exit 1 with "did you mean" suggestions (an empty term is a usage error)."""
-    from glossary.model import lookup_key
-    from glossary.render.safe import plain
+def pass_store(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the opened store as its first argument (opened on first use, closed at exit)."""
 
-    if not lookup_key(query):
-        raise click.UsageError("the term is empty; give a name, slug, alias or abbreviation.")
-    resolution = store.resolve(query)
-    if resolution is not None:
-        return resolution
-    suggestions = store.suggest(query)
-    message = f"no term matches '{plain(query)}'."
-    if suggestions:
-        message += (
-            " Did you mean: " + ", ".join(f"{plain(name)} ({slug})" for slug, name in suggestions) + "?"
-        )
-    else:
-        message += " Try: glossary search " + plain(query)
-    raise click.ClickException(message)
+    def with_store(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        return ctx.invoke(function, _store(ctx), *args, **kwargs)
 
-
-def _term_json(store: Store, slug: str, query: str = "", kind: str = "") -> dict:
-    term = store.term(slug)
-    data = {
-        "slug": term.slug,
-        "name": term.name,
-        "abbreviation": term.abbreviation,
-        "aliases": list(term.aliases),
-        "topic": term.topic,
-        "summary": term.summary,
-        "definition": term.definition,
-        "examples": [{"label": e.label, "items": list(e.items)} for e in term.examples],
-        "links": [
-            {
-                "relation": v.relation,
-                "label": v.label,
-                "direction": "out" if v.outgoing else "in",
-                "slug": v.other_slug,
-                "name": v.other_name,
-            }
-            for v in store.links_of(slug)
-        ],
-        "demo": term.demo,
-        "demo_params": term.demo_params,
-        "source": term.source,
-        "origin": store.origin(slug),
-    }
-    if query:
-        data["matched"] = {"query": query, "kind": kind}
-    return data
+    return update_wrapper(with_store, function)
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+def _not_found_message(error: NotFound) -> str:
+    """"no term matches 'lstn'. Did you mean: Long Short-Term Memory (long-short-term-memory)?"."""
+    from glossary.render.safe import plain
+
+    message = f"no {error.what} matches '{plain(error.query)}'."
+    if error.suggestions:
+        names = ", ".join(f"{plain(name)} ({slug})" for slug, name in error.suggestions)
+        return f"{message} Did you mean: {names}?"
+    return f"{message} Try: glossary search {plain(error.query)}"
+
+
+class _Command(click.Command):
+    """Every command maps the core's errors the same way: NotFound and store or pack problems exit
+    1 with one line; Invalid is a usage error (exit 2), naming the option when there is one."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NotFound as error:
+            raise click.ClickException(_not_found_message(error)) from None
+        except Invalid as error:
+            from glossary.render.safe import plain
+
+            if error.param:
+                raise click.BadParameter(plain(error.message), ctx, param_hint=f"'{error.param}'") from None
+            raise click.UsageError(plain(error.message), ctx) from None
+        except (StoreError, PackError) as error:
+            from glossary.render.safe import plain
+
+            raise click.ClickException(plain(str(error))) from None
+
+
+class _Group(click.Group):
+    """The glossary group: its subcommands are ``_Command``s."""
+
+    command_class = _Command
 
 
 # --------------------------------------------------------------------------- the group
@@ -139,7 +144,7 @@ def _print_version(ctx: click.Context) -> None:
         ctx.exit()
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=_Group, context_settings=CONTEXT)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
@@ -167,13 +172,13 @@ def cli(ctx: click.Context, db: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command()
 @click.argument("term")
 @click.option("--demo", "with_demo", is_flag=True, help="Run the term's live demo under the card.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --demo.")
 @json_option
-@click.pass_context
-def show(ctx: click.Context, term: str, with_demo: bool, seed: int, as_json: bool) -> None:
+@pass_store
+def show(store: Store, term: str, with_demo: bool, seed: int, as_json: bool) -> None:
     """Show the card of a term (slug, name, alias or abbreviation).
 
     \b
@@ -182,36 +187,27 @@ def show(ctx: click.Context, term: str, with_demo: bool, seed: int, as_json: boo
       glossary show "long short term memory"
       glossary show 2-gram --json
     """
-    store = _store(ctx)
-    resolution = _resolve_or_fail(store, term)
-    if as_json:
-        _emit_json(_term_json(store, resolution.slug, term, resolution.kind))
-        return
-    from glossary.render.cards import term_card
-
-    found = store.term(resolution.slug)
-    card = term_card(
-        found, store.links_of(found.slug), term, resolution.kind, imported=store.origin(found.slug) == "user"
-    )
-    console = _console()
-    console.print(card)
-    if with_demo:
+    card = store.card(term)
+    emit(card, as_json)
+    if with_demo and not as_json:
+        found = card.term
         if not found.demo:
             raise click.ClickException(f"{found.name} has no demo.")
         from glossary.render.demos import run_term_demo
 
+        console = _console()
         console.print()
         console.print(run_term_demo(found.demo, found.demo_params, seed))
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command()
 @click.argument("query", nargs=-1, required=True)
 @click.option(
     "--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Most results to show."
 )
 @json_option
-@click.pass_context
-def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+@pass_store
+def search(store: Store, query: tuple[str, ...], limit: int, as_json: bool) -> None:
     """Full-text search over names, aliases, summaries and definitions (bm25 ranked).
 
     Words must all match (any word, when that finds nothing); end with * for a prefix.
@@ -222,38 +218,17 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, as_json: bool
       glossary search "forget gate"
       glossary search perplex*
     """
-    text = " ".join(query)
-    if not text.strip():
-        raise click.UsageError("the search query is empty.")
-    from glossary.store import HIT_END, HIT_START
-
-    hits = _store(ctx).search(text, limit)
-    if as_json:
-        _emit_json(
-            [
-                {
-                    "slug": h.slug,
-                    "name": h.name,
-                    "summary": h.summary,
-                    "score": round(h.score, 6),
-                    "snippet": h.snippet.replace(HIT_START, "").replace(HIT_END, ""),
-                }
-                for h in hits
-            ]
-        )
-        return
-    from glossary.render.cards import search_results
-
-    _print(search_results(text, hits, HIT_START, HIT_END))
-    if not hits:
-        ctx.exit(1)
+    results = store.search_results(" ".join(query), limit)
+    emit(results, as_json)
+    if not results.hits and not as_json:
+        raise click.exceptions.Exit(1)
 
 
-@cli.command(name="list", context_settings=CONTEXT)
+@cli.command(name="list")
 @click.option("--topic", help="Only this topic (see the headings of the full list).")
 @json_option
-@click.pass_context
-def list_terms(ctx: click.Context, topic: str | None, as_json: bool) -> None:
+@pass_store
+def list_terms(store: Store, topic: str | None, as_json: bool) -> None:
     """List the terms, grouped by topic.
 
     \b
@@ -261,47 +236,17 @@ def list_terms(ctx: click.Context, topic: str | None, as_json: bool) -> None:
       glossary list
       glossary list --topic sequence-models
     """
-    store = _store(ctx)
-    topics = store.topics()
-    if topic is not None:
-        known = [t.topic for t in topics]
-        if topic not in known:
-            raise click.BadParameter(f"unknown topic; choose from {', '.join(known)}", param_hint="'--topic'")
-        topics = [t for t in topics if t.topic == topic]
-    groups = [(t, store.terms(t.topic)) for t in topics]
-    if as_json:
-        _emit_json(
-            [
-                {
-                    "topic": t.topic,
-                    "title": t.title,
-                    "terms": [
-                        {
-                            "slug": term.slug,
-                            "name": term.name,
-                            "abbreviation": term.abbreviation,
-                            "summary": term.summary,
-                        }
-                        for term in terms
-                    ],
-                }
-                for t, terms in groups
-            ]
-        )
-        return
-    from glossary.render.cards import term_list
-
-    _print(term_list((f"{t.title} ({t.topic})", terms) for t, terms in groups))
+    emit(store.term_list(topic), as_json)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command()
 @click.argument("term")
 @click.option(
     "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="How many links away to follow."
 )
 @json_option
-@click.pass_context
-def links(ctx: click.Context, term: str, depth: int, as_json: bool) -> None:
+@pass_store
+def links(store: Store, term: str, depth: int, as_json: bool) -> None:
     """Show a term's links as a tree, following them --depth steps out.
 
     \b
@@ -309,107 +254,55 @@ def links(ctx: click.Context, term: str, depth: int, as_json: bool) -> None:
       glossary links lstm
       glossary links rnn --depth 2
     """
-    store = _store(ctx)
-    root = store.term(_resolve_or_fail(store, term).slug)
-    children = store.neighbourhood(root.slug, depth)
-    if as_json:
-
-        def node(slug: str, name: str) -> dict:
-            return {
-                "slug": slug,
-                "name": name,
-                "links": [
-                    {"relation": view.relation, "label": view.label, **node(view.other_slug, view.other_name)}
-                    for view in children.get(slug, [])
-                ],
-            }
-
-        _emit_json(node(root.slug, root.name))
-        return
-    from glossary.render.cards import link_tree
-
-    _print(link_tree(root, children))
+    emit(store.link_tree(term, depth), as_json)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command()
 @click.argument("first")
 @click.argument("second")
 @json_option
-@click.pass_context
-def compare(ctx: click.Context, first: str, second: str, as_json: bool) -> None:
+@pass_store
+def compare(store: Store, first: str, second: str, as_json: bool) -> None:
     """Show two terms side by side, with how they are linked.
 
     \b
     Example:
       glossary compare "vanishing gradients" "exploding gradients"
     """
-    store = _store(ctx)
-    left = store.term(_resolve_or_fail(store, first).slug)
-    right = store.term(_resolve_or_fail(store, second).slug)
-    if left.slug == right.slug:
-        from glossary.render.safe import plain
-
-        raise click.UsageError(f"both name {plain(left.name)}; compare two different terms.")
-    words = [v.label for v in store.links_of(left.slug) if v.other_slug == right.slug]
-    if as_json:
-        _emit_json(
-            {"relation": words, "terms": [_term_json(store, left.slug), _term_json(store, right.slug)]}
-        )
-        return
-    from glossary.render.cards import comparison
-
-    _print(comparison(left, right, words, store.links_of(left.slug), store.links_of(right.slug)))
+    emit(store.comparison(first, second), as_json)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command()
 @click.argument("first")
 @click.argument("second")
 @json_option
-@click.pass_context
-def path(ctx: click.Context, first: str, second: str, as_json: bool) -> None:
+@pass_store
+def path(store: Store, first: str, second: str, as_json: bool) -> None:
     """Show the shortest chain of links from one term to another.
 
     \b
     Example:
       glossary path bigram "vanishing gradient problem"
     """
-    store = _store(ctx)
-    start = _resolve_or_fail(store, first).slug
-    goal = _resolve_or_fail(store, second).slug
-    steps = store.path(start, goal)
-    if as_json:
-        _emit_json(
-            None if steps is None else [{"from": s.source, "label": s.label, "to": s.target} for s in steps]
-        )
-        if steps is None:
-            ctx.exit(1)
-        return
-    if steps is None:
+    route = store.route(first, second)
+    if route.steps is None and not as_json:
         raise click.ClickException("these two terms are not connected by any chain of links.")
-    if not steps:
-        click.echo("That is the same term.")
-        return
-    from glossary.render.cards import path_view
-
-    _print(path_view(steps))
+    emit(route, as_json)
+    if route.steps is None:
+        raise click.exceptions.Exit(1)
 
 
-@cli.command(name="import", context_settings=CONTEXT)
+@cli.command(name="import")
 @click.argument("pack", type=click.Path(exists=True, dir_okay=False))
-@click.pass_context
-def import_pack(ctx: click.Context, pack: str) -> None:
+@pass_store
+def import_pack(store: Store, pack: str) -> None:
     """Add your own terms from a TOML pack (format: data/README.md); re-import to update.
 
     \b
     Example:
       glossary import my-terms.toml
     """
-    from glossary.packs import PackError
-
-    try:
-        count = _store(ctx).import_pack(pack)
-    except PackError as error:
-        raise click.ClickException(str(error)) from None
+    count = store.import_pack(pack)
     click.echo(f"Imported {count} term{'s' if count != 1 else ''} from {click.format_filename(pack)}.")
 
 
@@ -746,7 +639,7 @@ def quiz(
             raise click.BadParameter(f"unknown topic; choose from {', '.join(known)}", param_hint="'--topic'")
         slugs = {t.slug for t in store.terms(topic)}
     if term_list is not None:
-        chosen = {_resolve_or_fail(store, name).slug for name in _comma_list(term_list) or []}
+        chosen = {store.find(name).slug for name in _comma_list(term_list) or []}
         slugs = chosen if slugs is None else slugs & chosen
     wanted_types = _comma_list(types)
     if wanted_types is not None:
@@ -839,7 +732,7 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     from glossary.schedule import tour_cards
 
     store = _store(ctx)
-    slug = _resolve_or_fail(store, term).slug
+    slug = store.find(term).slug
     found = store.term(slug)
     console = _console()
     console.print(term_card(found, store.links_of(slug)))

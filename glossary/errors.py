@@ -1,8 +1,31 @@
-"""The errors the core raises for the user to act on; kept apart so the lookup path imports no parser."""
+"""The errors the core raises for the user to act on; the CLI maps each to one line and an exit code.
+
+``NotFound`` and ``StoreError`` and ``PackError`` exit 1 (the request was fine, the answer is no);
+``Invalid`` exits 2 (the request itself is malformed), as click does for usage errors. Kept apart
+from the modules that raise them, so the lookup path imports no parser.
+"""
 
 from __future__ import annotations
 
 import os
+
+
+class NotFound(LookupError):
+    """No term matches ``query``; ``suggestions`` are (slug, name) pairs the user probably meant."""
+
+    def __init__(
+        self, query: str, suggestions: list[tuple[str, str]] | None = None, what: str = "term"
+    ) -> None:
+        super().__init__(f"no {what} matches {query!r}")
+        self.query, self.suggestions, self.what = query, list(suggestions or []), what
+
+
+class Invalid(ValueError):
+    """A request that cannot be right whatever the store holds: an empty term, an unknown topic."""
+
+    def __init__(self, message: str, param: str = "") -> None:
+        super().__init__(message)
+        self.message, self.param = message, param
 
 
 class StoreError(Exception):

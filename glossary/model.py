@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
+HIT_START, HIT_END = "\x02", "\x03"  # search snippet markers: never valid in content, split out by views
+
 
 class Relation(NamedTuple):
     """A link type, stored once in its canonical direction and worded from both ends."""
@@ -146,3 +148,59 @@ def view_link(link: Link, from_slug: str, other_name: str) -> LinkView:
 def lookup_key(text: str) -> str:
     """Fold a user's spelling for lookup: ignore case, spaces, hyphens and underscores."""
     return "".join(text.casefold().split()).replace("-", "").replace("_", "")
+
+
+# What the lookup commands hand to a view or to JSON: one record per command.
+
+
+class Card(NamedTuple):
+    """A term as its card shows it: the term, its links worded from its end, how it was found."""
+
+    term: Term
+    links: tuple  # of LinkView
+    origin: str  # bundled | user
+    query: str = ""
+    kind: str = "slug"  # how the query matched: slug | name | alias | abbreviation
+
+
+class Comparison(NamedTuple):
+    """Two cards side by side and the relation words that link the first to the second."""
+
+    left: Card
+    right: Card
+    relation: tuple  # of str, worded from the left term's end
+
+
+class TopicGroup(NamedTuple):
+    """One topic of the list and its terms in pack order."""
+
+    topic: TopicInfo
+    terms: tuple  # of Term
+
+
+class TermList(NamedTuple):
+    """The terms grouped by topic, as ``glossary list`` shows them."""
+
+    groups: tuple  # of TopicGroup
+
+
+class LinkTree(NamedTuple):
+    """A term and the terms within a few links of it, by parent slug (breadth first)."""
+
+    root: Term
+    children: Mapping  # slug -> list of LinkView
+
+
+class Route(NamedTuple):
+    """The shortest chain of links between two terms; ``steps`` is None when none exists."""
+
+    start: Term
+    goal: Term
+    steps: tuple | None  # of PathStep
+
+
+class SearchResults(NamedTuple):
+    """A search and its ranked hits."""
+
+    query: str
+    hits: tuple  # of SearchHit

@@ -13,16 +13,25 @@ import sqlite3
 from collections import deque
 from typing import TYPE_CHECKING
 
-from glossary.errors import PackError, StoreError
+from glossary.errors import Invalid, NotFound, PackError, StoreError
 from glossary.model import (
+    HIT_END,
+    HIT_START,
     RELATIONS,
+    Card,
+    Comparison,
     Example,
     Link,
+    LinkTree,
     LinkView,
     PathStep,
     Resolution,
+    Route,
     SearchHit,
+    SearchResults,
     Term,
+    TermList,
+    TopicGroup,
     TopicInfo,
     lookup_key,
     view_link,
@@ -32,7 +41,6 @@ from glossary.schema import connect, insert_packs, prepare, write_transaction
 if TYPE_CHECKING:
     from pathlib import Path
 
-HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never valid in content, split out by the view
 
 
 # --------------------------------------------------------------------------- the store
@@ -111,6 +119,62 @@ class Store:
                 scored[row["slug"]] = (score, row["name"])
         ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
         return [(slug, name) for slug, (_, name) in ranked[:limit]]
+
+    def find(self, query: str) -> Resolution:
+        """Resolve ``query`` or raise: Invalid when it is empty, NotFound (with suggestions) on a miss."""
+        if not lookup_key(query):
+            raise Invalid("the term is empty; give a name, slug, alias or abbreviation.")
+        resolution = self.resolve(query)
+        if resolution is None:
+            raise NotFound(query, self.suggest(query))
+        return resolution
+
+    # ---- what each lookup command shows: one call, one record
+
+    def card(self, query: str) -> Card:
+        """The card of the term ``query`` names, remembering how it matched."""
+        found = self.find(query)
+        return self.card_of(found.slug, query, found.kind)
+
+    def card_of(self, slug: str, query: str = "", kind: str = "slug") -> Card:
+        """The card of a known slug."""
+        return Card(self.term(slug), tuple(self.links_of(slug)), self.origin(slug), query, kind)
+
+    def comparison(self, first: str, second: str) -> Comparison:
+        """Two different terms side by side, with the words that link the first to the second."""
+        left = self.card_of(self.find(first).slug)
+        right = self.card_of(self.find(second).slug)
+        if left.term.slug == right.term.slug:
+            raise Invalid(f"both name {left.term.name}; compare two different terms.")
+        words = tuple(view.label for view in left.links if view.other_slug == right.term.slug)
+        return Comparison(left, right, words)
+
+    def term_list(self, topic: str | None = None) -> TermList:
+        """Every term by topic, or one topic's terms (an unknown topic is a usage error)."""
+        topics = self.topics()
+        if topic is not None:
+            known = [info.topic for info in topics]
+            if topic not in known:
+                raise Invalid(f"unknown topic; choose from {', '.join(known)}", "--topic")
+            topics = [info for info in topics if info.topic == topic]
+        return TermList(tuple(TopicGroup(info, tuple(self.terms(info.topic))) for info in topics))
+
+    def link_tree(self, query: str, depth: int) -> LinkTree:
+        """The term ``query`` names and the terms within ``depth`` links of it."""
+        root = self.term(self.find(query).slug)
+        return LinkTree(root, self.neighbourhood(root.slug, depth))
+
+    def route(self, first: str, second: str) -> Route:
+        """The shortest chain of links from one term to another (steps None when unconnected)."""
+        start, goal = self.term(self.find(first).slug), self.term(self.find(second).slug)
+        steps = self.path(start.slug, goal.slug)
+        return Route(start, goal, None if steps is None else tuple(steps))
+
+    def search_results(self, query: str, limit: int = 10) -> SearchResults:
+        """A full-text search (see ``search``); an empty query is a usage error."""
+        if not query.strip():
+            raise Invalid("the search query is empty.")
+        return SearchResults(query, tuple(self.search(query, limit)))
 
     def term(self, slug: str) -> Term:
         """The full term for a slug (raises KeyError if absent)."""

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from glossary.render.cards import search_results, term_card
 from glossary.render.safe import clean, plain
-from glossary.store import HIT_END, HIT_START
+from glossary.model import HIT_END, HIT_START
 
 HOSTILE = r'''[pack]
 topic = "evil"

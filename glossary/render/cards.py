@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.tree import Tree
 
+    from glossary.model import Card, Comparison, LinkTree, Route, SearchResults, TermList
+
 from glossary.model import RELATIONS, LinkView, Term
 from glossary.render.safe import plain
 
@@ -288,3 +290,40 @@ def path_view(steps: Sequence) -> Text:
         text.append("\n" + "   " * depth + f"\u2514\u2500 {one_link(step.label)} \u2192 ", style="cyan")
         text.append(plain(step.target), style="bold")
     return text
+
+
+# ---- one view per lookup command's record (see glossary.render.view_of)
+
+
+def card_view(card: Card) -> RenderableType:
+    """``glossary show``."""
+    return term_card(card.term, card.links, card.query, card.kind, imported=card.origin == "user")
+
+
+def comparison_view(pair: Comparison) -> RenderableType:
+    """``glossary compare``."""
+    return comparison(pair.left.term, pair.right.term, list(pair.relation), pair.left.links, pair.right.links)
+
+
+def term_list_view(listing: TermList) -> RenderableType:
+    """``glossary list``."""
+    return term_list((f"{g.topic.title} ({g.topic.topic})", g.terms) for g in listing.groups)
+
+
+def link_tree_view(tree: LinkTree) -> RenderableType:
+    """``glossary links``."""
+    return link_tree(tree.root, tree.children)
+
+
+def route_view(route: Route) -> RenderableType:
+    """``glossary path`` (the command handles the unconnected case before drawing)."""
+    if not route.steps:
+        return Text("That is the same term.")
+    return path_view(route.steps)
+
+
+def search_view(results: SearchResults) -> RenderableType:
+    """``glossary search``."""
+    from glossary.model import HIT_END, HIT_START
+
+    return search_results(results.query, results.hits, HIT_START, HIT_END)

@@ -1,0 +1,131 @@
+"""Every ``--json`` shape in one place: records in, plain JSON-ready data out, then ASCII text.
+
+The field names are a promise to scripts (the README lists them), so they are written out here
+rather than derived from the records: renaming a field of a record never changes the output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glossary.model import Card, Comparison, LinkTree, Route, SearchResults, TermList
+
+
+def dumps(data: Any) -> str:
+    """Stable, ASCII-only JSON: no control character or bidi override can reach the terminal."""
+    import json  # not at module level: only --json pays for it
+
+    return json.dumps(shape(data), indent=2, ensure_ascii=True).replace("\x7f", "\\u007f")
+
+
+def shape(data: Any) -> Any:
+    """The JSON form of a command's record; plain data (dicts, lists) passes through unchanged."""
+    maker = _SHAPES.get(type(data))
+    return data if maker is None else maker(data)
+
+
+# ---- lookup
+
+
+def card_json(card: Card) -> dict:
+    """``glossary show --json``: the term, its links from its own end, and how the query matched."""
+    term = card.term
+    data = {
+        "slug": term.slug,
+        "name": term.name,
+        "abbreviation": term.abbreviation,
+        "aliases": list(term.aliases),
+        "topic": term.topic,
+        "summary": term.summary,
+        "definition": term.definition,
+        "examples": [{"label": e.label, "items": list(e.items)} for e in term.examples],
+        "links": [
+            {
+                "relation": view.relation,
+                "label": view.label,
+                "direction": "out" if view.outgoing else "in",
+                "slug": view.other_slug,
+                "name": view.other_name,
+            }
+            for view in card.links
+        ],
+        "demo": term.demo,
+        "demo_params": term.demo_params,
+        "source": term.source,
+        "origin": card.origin,
+    }
+    if card.query:
+        data["matched"] = {"query": card.query, "kind": card.kind}
+    return data
+
+
+def comparison_json(comparison: Comparison) -> dict:
+    """``glossary compare --json``: the linking words and both cards."""
+    return {
+        "relation": list(comparison.relation),
+        "terms": [card_json(comparison.left), card_json(comparison.right)],
+    }
+
+
+def term_list_json(listing: TermList) -> list:
+    """``glossary list --json``: topics in pack order, each with its terms."""
+    return [
+        {
+            "topic": group.topic.topic,
+            "title": group.topic.title,
+            "terms": [
+                {"slug": t.slug, "name": t.name, "abbreviation": t.abbreviation, "summary": t.summary}
+                for t in group.terms
+            ],
+        }
+        for group in listing.groups
+    ]
+
+
+def link_tree_json(tree: LinkTree) -> dict:
+    """``glossary links --json``: the tree as nested ``links`` lists."""
+
+    def node(slug: str, name: str) -> dict:
+        return {
+            "slug": slug,
+            "name": name,
+            "links": [
+                {"relation": view.relation, "label": view.label, **node(view.other_slug, view.other_name)}
+                for view in tree.children.get(slug, [])
+            ],
+        }
+
+    return node(tree.root.slug, tree.root.name)
+
+
+def route_json(route: Route) -> list | None:
+    """``glossary path --json``: the steps by name, or null when the terms are not connected."""
+    if route.steps is None:
+        return None
+    return [{"from": step.source, "label": step.label, "to": step.target} for step in route.steps]
+
+
+def search_json(results: SearchResults) -> list:
+    """``glossary search --json``: ranked hits, snippets without their highlight markers."""
+    from glossary.model import HIT_END, HIT_START
+
+    return [
+        {
+            "slug": hit.slug,
+            "name": hit.name,
+            "summary": hit.summary,
+            "score": round(hit.score, 6),
+            "snippet": hit.snippet.replace(HIT_START, "").replace(HIT_END, ""),
+        }
+        for hit in results.hits
+    ]
+
+
+_SHAPES = {
+    Card: card_json,
+    Comparison: comparison_json,
+    TermList: term_list_json,
+    LinkTree: link_tree_json,
+    Route: route_json,
+    SearchResults: search_json,
+}
