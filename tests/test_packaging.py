@@ -30,7 +30,8 @@ def test_wheel_contains_the_bundled_packs_and_corpus(wheel: Path) -> None:
     import zipfile
 
     names = set(zipfile.ZipFile(wheel).namelist())
-    assert "cli.py" in names
+    assert "seqml_glossary/cli.py" in names
+    assert "cli.py" not in names  # no generic top-level module to collide with another package
     for pack in (ROOT / "data" / "terms").glob("*.toml"):
         assert f"glossary/data/terms/{pack.name}" in names
     assert "glossary/data/corpora/nursery.txt" in names
