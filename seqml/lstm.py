@@ -21,7 +21,7 @@ step t+1):
     dc_{t-1} = dc * f_t          dh_{t-1} = da W_hh          dx_t = da W_ih
 
 The forget-gate path dc_{t-1} = dc * f_t is why an LSTM with f near 1 keeps gradients alive over
-long spans (see ``seqml.gradients``).
+long spans (see ``seqml.gradient_flow``).
 
 Speed (the layer forward must stay within 1.5x of ``torch.nn.LSTM`` on CPU): all T*B inputs are
 projected in one (T*B, I+1) x (I+1, 4H) matrix product before the time loop, the biases folded
