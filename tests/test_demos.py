@@ -375,7 +375,9 @@ def test_decode_corpus_returns_utf8_text_unchanged() -> None:
 
 def test_code_sources_return_the_core_numpy_functions() -> None:
     sources = dict(code_sources(DEMOS["lstm-step"]))
-    assert "def lstm_step(" in sources["seqml.lstm.lstm_step"]
+    cell = sources["seqml.lstm.lstm_cell"]
+    # The equations as written, not the fast path's fused, pre-halved form.
+    assert "def lstm_cell(" in cell and "sigmoid(" in cell and "_activate" not in cell
     for demo in DEMOS.values():
         assert all(source.lstrip().startswith(("def ", "@")) for _, source in code_sources(demo))
 

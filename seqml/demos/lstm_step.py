@@ -82,7 +82,7 @@ DEMO = Demo(
         ),
     ),
     runner=run,
-    code=("seqml.lstm:lstm_step", "seqml.lstm:init_lstm"),
+    code=("seqml.lstm:lstm_cell", "seqml.lstm:init_lstm"),
 )
 
 
