@@ -193,11 +193,12 @@ def show(store: Store, term: str, with_demo: bool, seed: int, as_json: bool) -> 
         found = card.term
         if not found.demo:
             raise click.ClickException(f"{found.name} has no demo.")
-        from glossary.render.demos import run_term_demo
+        from glossary.demos import run_term_demo
+        from glossary.render.demos import demo_view
 
         console = _console()
         console.print()
-        console.print(run_term_demo(found.demo, found.demo_params, seed))
+        console.print(demo_view(run_term_demo(found.demo, found.demo_params, seed)))
 
 
 @cli.command()
@@ -409,8 +410,9 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
 
         _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code")
         return
-    from glossary.demo_runner import public_params, run_demo
-    from seqml.demos import decode_corpus, to_jsonable
+    from glossary.demos import public_params, run_demo
+    from seqml.demos import to_jsonable
+    from seqml.demos.corpus import decode_corpus
 
     try:
         corpus_text = None
@@ -737,10 +739,11 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     console = _console()
     console.print(term_card(found, store.links_of(slug)))
     if found.demo:
-        from glossary.render.demos import run_term_demo
+        from glossary.demos import run_term_demo
+        from glossary.render.demos import demo_view
 
         console.print()
-        console.print(run_term_demo(found.demo, found.demo_params, seed))
+        console.print(demo_view(run_term_demo(found.demo, found.demo_params, seed)))
     bank = _bank(store)
     click.echo(f"\nNow three questions on {found.name}.")
     _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False)

@@ -173,7 +173,7 @@ SPECTRAL_RADII = (0.5, 0.6, 0.7, 0.8, 0.85, 1.0, 1.15, 1.2, 1.3, 1.4, 1.5)
 
 def computed_spectral(bank: Bank, slug: str, rng: Rng) -> Question:
     """Vanishing, exploding or neither: back-propagate through a linear RNN of a given spectral radius."""
-    from seqml.gradients import classify, linear_gradient_norms
+    from seqml.gradient_flow import classify, linear_gradient_norms
 
     g = _np_rng(rng)
     steps = 50

@@ -10,6 +10,9 @@ One step, with x_t (B, I), h_{t-1} and c_{t-1} (B, H), and W_ih (4H, I), W_hh (4
     c_t = f_t * c_{t-1} + i_t * g_t
     h_t = o_t * tanh(c_t)
 
+``lstm_cell`` computes one step exactly as written here, gate by gate, to be read; ``lstm_step``
+and ``lstm_forward`` are the fast forms below, tested equal to it to 1e-12 in float64.
+
 Backward through one step, given the total gradients dh_t and dc_t (from the loss and from
 step t+1):
 
@@ -21,7 +24,7 @@ step t+1):
     dc_{t-1} = dc * f_t          dh_{t-1} = da W_hh          dx_t = da W_ih
 
 The forget-gate path dc_{t-1} = dc * f_t is why an LSTM with f near 1 keeps gradients alive over
-long spans (see ``seqml.gradients``).
+long spans (see ``seqml.gradient_flow``).
 
 Speed (the layer forward must stay within 1.5x of ``torch.nn.LSTM`` on CPU): all T*B inputs are
 projected in one (T*B, I+1) x (I+1, 4H) matrix product before the time loop, the biases folded
@@ -49,13 +52,17 @@ from functools import cached_property
 
 import numpy as np
 
+from seqml.numerics import sigmoid
+
 __all__ = [
     "LSTMCache",
+    "LSTMCellOutput",
     "LSTMForward",
     "LSTMGradients",
     "LSTMParams",
     "init_lstm",
     "lstm_backward",
+    "lstm_cell",
     "lstm_forward",
     "lstm_step",
 ]
@@ -219,6 +226,61 @@ def init_lstm(
     bias_hh = draw(4 * hidden_size)
     bias_ih[hidden_size : 2 * hidden_size] += forget_bias
     return LSTMParams(weight_ih, weight_hh, bias_ih, bias_hh)
+
+
+@dataclass(frozen=True)
+class LSTMCellOutput:
+    """One step's four gates and new state, as ``lstm_cell`` computes them from the equations."""
+
+    input_gate: np.ndarray  # i, (B, H)
+    forget_gate: np.ndarray  # f
+    candidate: np.ndarray  # g
+    output_gate: np.ndarray  # o
+    c: np.ndarray  # c_t = f * c_{t-1} + i * g
+    h: np.ndarray  # h_t = o * tanh(c_t)
+
+
+def lstm_cell(
+    x: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray,
+    weight_ih: np.ndarray,
+    weight_hh: np.ndarray,
+    bias_ih: np.ndarray,
+    bias_hh: np.ndarray,
+) -> LSTMCellOutput:
+    """One LSTM step written exactly as the equations, gate by gate: the one to read.
+
+    ``lstm_step`` and ``lstm_forward`` compute the same numbers faster (one product for all four
+    gates, pre-halved weights, one tanh); the tests hold them to this function. x is (B, I),
+    h and c are (B, H); the weights and biases are in PyTorch's layout, row blocks i, f, g, o.
+    """
+    x, h, c = np.asarray(x), np.asarray(h), np.asarray(c)
+    H = weight_hh.shape[1]
+    if weight_ih.shape[0] != 4 * H or weight_hh.shape != (4 * H, H):
+        raise ValueError(
+            f"weight_ih must be (4H, I) and weight_hh (4H, H), got {weight_ih.shape} and {weight_hh.shape}"
+        )
+    if bias_ih.shape != (4 * H,) or bias_hh.shape != (4 * H,):
+        raise ValueError(
+            f"bias_ih and bias_hh must have shape ({4 * H},), got {bias_ih.shape} and {bias_hh.shape}"
+        )
+    if x.ndim != 2 or x.shape[1] != weight_ih.shape[1]:
+        raise ValueError(f"x must have shape (B, {weight_ih.shape[1]}), got {x.shape}")
+    if h.shape != (x.shape[0], H) or c.shape != (x.shape[0], H):
+        raise ValueError(f"h and c must have shape {(x.shape[0], H)}, got {h.shape} and {c.shape}")
+    # PyTorch's layout: each weight and bias stacks the four gates' rows in the order i, f, g, o.
+    W_ii, W_if, W_ig, W_io = np.split(weight_ih, 4)  # each (H, I)
+    W_hi, W_hf, W_hg, W_ho = np.split(weight_hh, 4)  # each (H, H)
+    b_ii, b_if, b_ig, b_io = np.split(bias_ih, 4)  # each (H,)
+    b_hi, b_hf, b_hg, b_ho = np.split(bias_hh, 4)
+    i = sigmoid(x @ W_ii.T + b_ii + h @ W_hi.T + b_hi)  # input gate: how much candidate to write
+    f = sigmoid(x @ W_if.T + b_if + h @ W_hf.T + b_hf)  # forget gate: how much old cell to keep
+    g = np.tanh(x @ W_ig.T + b_ig + h @ W_hg.T + b_hg)  # candidate values, in (-1, 1)
+    o = sigmoid(x @ W_io.T + b_io + h @ W_ho.T + b_ho)  # output gate: how much cell to expose
+    c_t = f * c + i * g
+    h_t = o * np.tanh(c_t)
+    return LSTMCellOutput(i, f, g, o, c_t, h_t)
 
 
 def _activate(a: np.ndarray, H: int) -> None:

@@ -138,7 +138,7 @@ def test_demo_seed_changes_the_random_draws_and_repeats_them() -> None:
 @pytest.mark.parametrize(
     ("name", "function"),
     [
-        ("lstm-step", "def lstm_step("),
+        ("lstm-step", "def lstm_cell("),
         ("clipping", "def clip_by_global_norm("),
         ("rnn-unroll", "def rnn_forward("),
         ("ngram", "def fit("),

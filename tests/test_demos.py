@@ -11,21 +11,20 @@ import pytest
 
 from seqml.demos import (
     DEMOS,
-    ClippingResult,
-    GradientFlowResult,
-    LSTMStepResult,
-    NgramResult,
     Param,
     ParamError,
-    RNNUnrollResult,
     code_sources,
-    decode_corpus,
     get_demo,
-    read_corpus,
     to_jsonable,
     validate_params,
 )
-from seqml.sequence import NextItemResult
+from seqml.demos.clipping import ClippingResult
+from seqml.demos.corpus import decode_corpus, read_corpus
+from seqml.demos.gradient_flow import GradientFlowResult
+from seqml.demos.lstm_step import LSTMStepResult
+from seqml.demos.ngram import NgramResult
+from seqml.demos.rnn_unroll import RNNUnrollResult
+from seqml.next_item import NextItemResult
 
 ROOT = Path(__file__).resolve().parent.parent
 NURSERY = (ROOT / "data" / "corpora" / "nursery.txt").read_text(encoding="utf-8")
@@ -86,6 +85,21 @@ def test_demo_terms_exist_in_the_bundled_packs() -> None:
 def test_importing_the_registry_loads_no_numpy() -> None:
     code = "import sys, seqml.demos; assert 'numpy' not in sys.modules, 'numpy loaded'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_each_demo_module_holds_its_demo_a_notice_line_and_a_view() -> None:
+    import importlib
+
+    from seqml.demos import DEMO_MODULES
+
+    for module_name in DEMO_MODULES:
+        module = importlib.import_module(f"seqml.demos.{module_name}")
+        assert module.DEMO is DEMOS[module.DEMO.name]
+        assert module.DEMO.name.replace("-", "_") == module_name
+        assert module.DEMO.runner is module.run
+        assert module.NOTICE.startswith("Notice") and "\n" not in module.NOTICE
+        view = importlib.import_module(f"glossary.render.demos.{module_name}")
+        assert callable(view.view)
 
 
 def test_get_demo_names_the_choices_for_an_unknown_demo() -> None:
@@ -361,7 +375,9 @@ def test_decode_corpus_returns_utf8_text_unchanged() -> None:
 
 def test_code_sources_return_the_core_numpy_functions() -> None:
     sources = dict(code_sources(DEMOS["lstm-step"]))
-    assert "def lstm_step(" in sources["seqml.lstm.lstm_step"]
+    cell = sources["seqml.lstm.lstm_cell"]
+    # The equations as written, not the fast path's fused, pre-halved form.
+    assert "def lstm_cell(" in cell and "sigmoid(" in cell and "_activate" not in cell
     for demo in DEMOS.values():
         assert all(source.lstrip().startswith(("def ", "@")) for _, source in code_sources(demo))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from seqml.lstm import LSTMParams, init_lstm, lstm_backward, lstm_forward, lstm_step
+from seqml.lstm import LSTMParams, init_lstm, lstm_backward, lstm_cell, lstm_forward, lstm_step
 from seqml.numerics import sigmoid
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,6 +40,69 @@ def test_lstm_step_matches_torch_lstm_cell(dtype):
     np.testing.assert_allclose(h, ref["h1"], rtol=0, atol=TOLERANCE[dtype])
     np.testing.assert_allclose(c, ref["c1"], rtol=0, atol=TOLERANCE[dtype])
     assert cache.forget_gate.dtype == np.dtype(dtype)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_lstm_cell_written_as_the_equations_matches_torch_lstm_cell(dtype):
+    ref = load("neural_lstm_cell.npz", dtype)
+    out = lstm_cell(ref["x"], ref["h0"], ref["c0"], *(ref[name] for name in PARAM_NAMES))
+    assert out.h.dtype == out.c.dtype == np.dtype(dtype)
+    np.testing.assert_allclose(out.h, ref["h1"], rtol=0, atol=TOLERANCE[dtype])
+    np.testing.assert_allclose(out.c, ref["c1"], rtol=0, atol=TOLERANCE[dtype])
+
+
+def test_fast_lstm_step_equals_the_equations_of_lstm_cell_in_float64():
+    rng = np.random.default_rng(11)
+    params = init_lstm(5, 7, rng, forget_bias=1.0)
+    x, h, c = rng.normal(size=(4, 5)), rng.normal(size=(4, 7)), 3 * rng.normal(size=(4, 7))
+    h_t, c_t, cache = lstm_step(params, x, h, c)
+    out = lstm_cell(x, h, c, params.weight_ih, params.weight_hh, params.bias_ih, params.bias_hh)
+    for fast, plain in (
+        (cache.input_gate, out.input_gate),
+        (cache.forget_gate, out.forget_gate),
+        (cache.candidate, out.candidate),
+        (cache.output_gate, out.output_gate),
+        (c_t, out.c),
+        (h_t, out.h),
+    ):
+        np.testing.assert_allclose(fast, plain, rtol=0, atol=1e-12)
+
+
+def test_fast_lstm_forward_equals_lstm_cell_applied_step_by_step_in_float64():
+    rng = np.random.default_rng(12)
+    params = init_lstm(3, 6, rng)
+    x = 2 * rng.normal(size=(9, 2, 3))
+    h, c = rng.normal(size=(2, 6)), rng.normal(size=(2, 6))
+    forward = lstm_forward(params, x, h, c)
+    for t in range(x.shape[0]):
+        out = lstm_cell(x[t], h, c, params.weight_ih, params.weight_hh, params.bias_ih, params.bias_hh)
+        np.testing.assert_allclose(forward.forget_gate[t], out.forget_gate, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(forward.cell_states[t], out.c, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(forward.hidden_states[t], out.h, rtol=0, atol=1e-12)
+        h, c = out.h, out.c
+
+
+def test_lstm_cell_names_the_shape_it_expected():
+    params = init_lstm(3, 2, np.random.default_rng(0))
+    weights = (params.weight_ih, params.weight_hh, params.bias_ih, params.bias_hh)
+    with pytest.raises(ValueError, match=r"x must have shape \(B, 3\)"):
+        lstm_cell(np.zeros((1, 4)), np.zeros((1, 2)), np.zeros((1, 2)), *weights)
+    with pytest.raises(ValueError, match=r"h and c must have shape \(1, 2\)"):
+        lstm_cell(np.zeros((1, 3)), np.zeros((2, 2)), np.zeros((1, 2)), *weights)
+
+
+def test_lstm_cell_is_stable_at_large_pre_activations():
+    params = init_lstm(1, 2, np.random.default_rng(0))
+    out = lstm_cell(
+        np.full((1, 1), 1000.0),
+        np.zeros((1, 2)),
+        np.zeros((1, 2)),
+        params.weight_ih,
+        params.weight_hh,
+        params.bias_ih,
+        params.bias_hh,
+    )
+    assert np.all(np.isfinite(out.h)) and np.all((out.forget_gate >= 0) & (out.forget_gate <= 1))
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

@@ -400,3 +400,31 @@ def test_a_vocabulary_too_large_for_64_bit_keys_raises_value_error(kind: str) ->
     sentences = [words[i : i + 10] for i in range(0, 3000, 10)]
     with pytest.raises(ValueError, match="too large for order 6"):
         fit(sentences, 6, model=kind)
+
+
+def _seqml_imports(path: Path) -> set[str]:
+    """Every seqml module a source file imports, at the top or inside a function."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("seqml"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("seqml"))
+    return found
+
+
+def test_ngram_modules_import_only_the_layers_below_them() -> None:
+    package = Path(ngram.__file__).parent
+    assert _seqml_imports(package / "base.py") == set()
+    assert _seqml_imports(package / "counted.py") == {"seqml.ngram.base"}
+    assert _seqml_imports(package / "kenlm.py") == {"seqml.ngram.base"}
+
+
+def test_every_public_ngram_name_is_reachable_from_the_package() -> None:
+    from seqml.ngram import base, counted, kenlm
+
+    for module in (base, counted, kenlm):
+        public = set(module.__all__) - {"COUNTED_MODELS", "fit_counted"}
+        assert public <= set(dir(ngram)), module.__name__

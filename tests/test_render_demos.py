@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from glossary.demo_runner import run_demo
+from glossary.demos import DemoFailure, run_demo, run_term_demo
 from glossary.render.charts import (
     LogBarChart,
     bar,
@@ -18,29 +18,20 @@ from glossary.render.charts import (
     scientific,
     signed,
 )
-from glossary.render.demos import (
-    clipping_view,
-    code_view,
-    demo_list,
-    demo_view,
-    gradient_flow_view,
-    lstm_step_view,
-    next_item_view,
-    ngram_view,
-    rnn_unroll_view,
-    run_term_demo,
-)
-from seqml.demos import (
-    DEMOS,
-    ClippingResult,
-    GradientCurve,
-    GradientFlowResult,
-    LSTMStepResult,
-    NgramPrediction,
-    NgramResult,
-    RNNUnrollResult,
-)
-from seqml.sequence import NextItemResult, Prediction
+from glossary.render.demos import code_view, demo_list, demo_view
+from glossary.render.demos.clipping import view as clipping_view
+from glossary.render.demos.gradient_flow import view as gradient_flow_view
+from glossary.render.demos.lstm_step import view as lstm_step_view
+from glossary.render.demos.next_item import view as next_item_view
+from glossary.render.demos.ngram import view as ngram_view
+from glossary.render.demos.rnn_unroll import view as rnn_unroll_view
+from seqml.demos import DEMOS
+from seqml.demos.clipping import ClippingResult
+from seqml.demos.gradient_flow import GradientCurve, GradientFlowResult
+from seqml.demos.lstm_step import LSTMStepResult
+from seqml.demos.ngram import NgramPrediction, NgramResult
+from seqml.demos.rnn_unroll import RNNUnrollResult
+from seqml.next_item import NextItemResult, Prediction
 
 
 def render(renderable, width: int = 100) -> str:
@@ -271,14 +262,19 @@ def test_code_view_highlights_python_source() -> None:
 
 
 def test_run_term_demo_renders_a_terms_demo_with_pack_values() -> None:
-    text = render(run_term_demo("ngram", {"n": 2}, seed=0))
+    text = render(demo_view(run_term_demo("ngram", {"n": 2}, seed=0)))
     assert "after 'blind' (n=2)" in text
 
 
-def test_run_term_demo_turns_bad_pack_parameters_into_one_line() -> None:
-    text = render(run_term_demo("lstm-step", {"forget_bias": 99}, seed=0))
+def test_run_term_demo_reports_bad_pack_parameters_as_a_failure_not_an_exception() -> None:
+    failure = run_term_demo("lstm-step", {"forget_bias": 99}, seed=0)
+    assert failure == DemoFailure("lstm-step", "forget_bias must be a number from -5 to 5, got 99")
+
+
+def test_a_term_demo_that_cannot_run_is_drawn_as_one_line() -> None:
+    text = render(demo_view(run_term_demo("lstm-step", {"forget_bias": 99}, seed=0)))
     assert text.strip() == "demo lstm-step cannot run: forget_bias must be a number from -5 to 5, got 99"
-    assert "no demo 'nope'" in render(run_term_demo("nope", {}, seed=0))
+    assert "no demo 'nope'" in render(demo_view(run_term_demo("nope", {}, seed=0)))
 
 
 def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
@@ -289,7 +285,7 @@ def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
     for pack in load_packs(bundled_pack_paths()):
         for term in pack.terms:
             if term.demo:
-                text = render(run_term_demo(term.demo, dict(term.demo_params), seed=0), width=80)
+                text = render(demo_view(run_term_demo(term.demo, dict(term.demo_params), seed=0)), width=80)
                 assert "cannot run" not in text, (term.slug, text)
                 seen += 1
     assert seen >= 11  # at least every seed term

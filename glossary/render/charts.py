@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 
+from rich import box
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
@@ -147,3 +148,14 @@ def sample_rows(count: int, most: int) -> Iterator[int]:
         if index not in seen:
             seen.add(index)
             yield index
+
+
+def house_table(title: str = "", caption: str = "") -> Table:
+    """The house table: a light frame, titles on the left, nothing that needs colour to read."""
+    return Table(
+        title=Text(title) if title else None,  # Text: never parsed as markup or emoji codes
+        caption=Text(caption) if caption else None,
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+    )

@@ -29,7 +29,7 @@ does: ``p(w | h) = p(h w)`` when ``h w`` is stored, else ``b(h) p(w | h')``. Wor
 training text are ``<unk>``.
 
 Trained on KenLM's two toy corpora with N = 3 (its lm/common/test_data), this prints the same
-log10 probabilities and backoffs as lmplz to 1e-6 (tests/test_kneser_ney.py). One known
+log10 probabilities and backoffs as lmplz to 1e-6 (tests/test_ngram_kenlm.py). One known
 difference: recent lmplz versions, when they tally ``t_k``, count the single n-gram of each lower
 order that comes last in their internal suffix sort by the summed raw count of the N-grams ending
 in it rather than by its adjusted count. Which n-gram that is depends on KenLM's internal word ids,
@@ -53,7 +53,7 @@ from itertools import chain
 
 import numpy as np
 
-from seqml.ngram import (
+from seqml.ngram.base import (
     BOS,
     EOS,
     LanguageModel,
@@ -76,6 +76,7 @@ __all__ = [
     "fit_modified_kneser_ney",
     "kenlm_discounts",
     "read_arpa",
+    "to_arpa",
 ]
 
 KENLM_UNK = "<unk>"
@@ -342,6 +343,13 @@ def arpa_text(model: ModifiedKneserNeyModel) -> str:
             lines.append(line if n == order else f"{line}\t{_number(backoff)}")
     lines += ["", "\\end\\", ""]
     return "\n".join(lines)
+
+
+def to_arpa(model: LanguageModel) -> str:
+    """ARPA text of a modified Kneser-Ney model (the NLTK-style models have no backoff form here)."""
+    if not isinstance(model, ModifiedKneserNeyModel):
+        raise ValueError("to_arpa needs a modified-kneser-ney model; fit(..., model=...) one")
+    return arpa_text(model)
 
 
 def read_arpa(text: str) -> dict[tuple[str, ...], tuple[float, float]]:

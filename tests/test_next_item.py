@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from seqml.sequence import (
+from seqml.next_item import (
     evaluate_next_item,
     fit_bigram,
     generate_histories,

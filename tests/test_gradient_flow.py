@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from seqml.gradients import (
+from seqml.gradient_flow import (
     classify,
     linear_gradient_norms,
     lstm_gradient_norms,

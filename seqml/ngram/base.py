@@ -1,31 +1,17 @@
-"""N-gram language models counted and scored with NumPy: MLE, Lidstone/Laplace, Witten-Bell, Kneser-Ney.
+"""What every N-gram model shares: tokens, padding, integer n-gram keys, counts and scoring.
 
 An N-gram model predicts a word from the N-1 words before it (the Markov assumption):
 
     P(w_1 .. w_T) ~= prod_t P(w_t | w_{t-N+1} .. w_{t-1})
+    perplexity(s) = 2 ** (-(1/M) sum_t log2 P(w_t | w_{t-N+1} .. w_{t-1}))   over M scored tokens
 
-Write ``c(h w)`` for the count of context ``h`` followed by ``w``, ``c(h) = sum_w c(h w)``,
-``N1+(h .) = |{w : c(h w) > 0}|``, ``V`` for the vocabulary size (with ``<UNK>``) and ``h'`` for
-``h`` without its first word. The models, in the conventions of NLTK's ``nltk.lm``:
-
-    MLE:           P(w | h) = c(h w) / c(h)                      (0 when c(h) = 0)
-    Lidstone:      P(w | h) = (c(h w) + gamma) / (c(h) + V gamma)     Laplace: gamma = 1
-    Witten-Bell:   P(w | h) = (1 - l_h) c(h w) / c(h) + l_h P(w | h'),
-                   l_h = N1+(h .) / (N1+(h .) + c(h)),          P(w) = c(w) / sum_v c(v)
-    Kneser-Ney:    P(w | h) = max(k(h w) - d, 0) / k(h .) + d N1+(h .) / k(h .) P(w | h')
-                   k(h w) = c(h w) at the top order N, else the continuation count
-                   N1+(. h w) = |{x : c(x h w) > 0}|; k(h .) = sum_w k(h w); P(w) = N1+(. w) / N1+(. .)
-
-An interpolated model whose context ``h`` was never seen uses ``P(w | h')`` unchanged, as NLTK does.
-Interpolated **modified** Kneser-Ney as KenLM's ``lmplz`` builds it (three discounts per order,
-adjusted counts, a uniform floor with ``<unk>``, ARPA export) lives in ``seqml.kneser_ney``.
+The smoothed estimates of ``P(w | h)`` live in ``seqml.ngram.counted`` (NLTK's conventions) and
+``seqml.ngram.kenlm`` (KenLM's modified Kneser-Ney); this module gives them their common ground.
 
 Conventions (NLTK's, so results match ``nltk.lm`` to 1e-10; see tests/reference):
 - training sentences are padded with N-1 ``<s>`` and N-1 ``</s>`` and every 1..N-gram inside a
   padded sentence is counted (``padded_everygram_pipeline``); the padding symbols are words of the
   vocabulary, and words seen fewer than ``unk_cutoff`` times become ``<UNK>``;
-- ``<s>`` and words never seen get probability 0 under Witten-Bell and Kneser-Ney (so perplexity is
-  infinite), and Kneser-Ney's discount ``d`` defaults to 0.1;
 - ``logscore`` is log base 2 and ``perplexity = 2 ** (-mean log2 P)``. Perplexity pads each test
   sentence with N-1 ``<s>`` and one ``</s>`` and scores every word and the ``</s>``; a zero
   probability gives an explicit ``inf`` (never NaN, never a warning).
@@ -39,10 +25,8 @@ orders need no further sort: each n-gram of a padded sentence is the prefix (``k
 counts are run-length sums over the already sorted prefixes. Lookups are ``np.searchsorted`` into
 the sorted keys, so ``score_many`` scores a whole batch of n-grams in a few array passes.
 
-References: Jurafsky & Martin, *Speech and Language Processing*, ch. 3 (N-grams, smoothing,
-perplexity); Chen & Goodman, "An empirical study of smoothing techniques for language modeling"
-(1998); Witten & Bell, IEEE Trans. Inf. Theory 37(4), 1991; Kneser & Ney, ICASSP 1995;
-NLTK ``nltk.lm`` documentation.
+References: Jurafsky & Martin, *Speech and Language Processing*, ch. 3 (N-grams, perplexity);
+NLTK ``nltk.lm`` documentation (``padded_everygram_pipeline``, ``Vocabulary``).
 """
 
 from __future__ import annotations
@@ -56,27 +40,11 @@ from itertools import chain
 
 import numpy as np
 
-__all__ = [
-    "BOS",
-    "EOS",
-    "MODELS",
-    "UNK",
-    "KneserNeyModel",
-    "LanguageModel",
-    "LidstoneModel",
-    "MLEModel",
-    "NgramCounts",
-    "WittenBellModel",
-    "count_ngrams",
-    "fit",
-    "to_arpa",
-    "tokenize",
-]
+__all__ = ["BOS", "EOS", "UNK", "LanguageModel", "NgramCounts", "count_ngrams", "tokenize"]
 
 BOS = "<s>"
 EOS = "</s>"
 UNK = "<UNK>"
-MODELS = ("mle", "lidstone", "laplace", "witten-bell", "kneser-ney", "modified-kneser-ney")
 
 _SENTENCE_END = re.compile(r"[.!?;]+(?=\s|$)|\n")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -321,7 +289,7 @@ def _pad_arrays(
     return ids, ends
 
 
-# --------------------------------------------------------------------------- models
+# --------------------------------------------------------------------------- scoring
 
 
 class LanguageModel:
@@ -489,210 +457,7 @@ class LanguageModel:
         return generated
 
 
-class _CountedModel(LanguageModel):
-    """A model over NLTK-style counts: keeps per-order keys, counts and context totals."""
-
-    left_padding = 0
-
-    def __init__(self, counts: NgramCounts) -> None:
-        super().__init__(counts.order, counts.vocabulary)
-        self.counts = counts
-        self.left_padding = counts.order - 1
-        size = counts.vocabulary_size
-        self._size = size
-        self._unigram_total = int(counts.counts[0].sum())
-        # Per order n >= 2: distinct contexts h, c(h) = sum_w c(h w) and N1+(h .).
-        self._contexts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None]
-        for n in range(2, counts.order + 1):
-            self._contexts.append(_group_by_prefix(counts.keys[n - 1], counts.counts[n - 1], size))
-
-    def _count(self, rows: np.ndarray) -> np.ndarray:
-        """c(row) for id rows of one length."""
-        n = rows.shape[1]
-        return _values(self.counts.keys[n - 1], self.counts.counts[n - 1], _encode(rows, self._size))
-
-    def _context_stats(self, context_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For contexts of length n-1: whether seen, c(h) and N1+(h .)."""
-        keys, totals, sizes = self._contexts[context_rows.shape[1]]
-        position, found = _lookup(keys, _encode(context_rows, self._size))
-        if not keys.size:
-            zero = np.zeros(context_rows.shape[0], dtype=np.int64)
-            return found, zero, zero
-        return found, np.where(found, totals[position], 0), np.where(found, sizes[position], 0)
-
-
-class MLEModel(_CountedModel):
-    """Maximum likelihood: relative frequency, 0 for anything unseen (nltk.lm.MLE)."""
-
-    name = "mle"
-    convention = "NLTK nltk.lm.MLE"
-
-    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
-        word_counts = self._count(rows).astype(np.float64)
-        if rows.shape[1] == 1:
-            return word_counts / self._unigram_total
-        _, totals, _ = self._context_stats(rows[:, :-1])
-        safe = np.where(totals > 0, totals, 1)
-        return np.where(totals > 0, word_counts / safe, 0.0)
-
-
-class LidstoneModel(_CountedModel):
-    """Add-gamma smoothing: (c(h w) + gamma) / (c(h) + V gamma) (nltk.lm.Lidstone / Laplace)."""
-
-    name = "lidstone"
-    convention = "NLTK nltk.lm.Lidstone"
-
-    def __init__(self, counts: NgramCounts, gamma: float) -> None:
-        super().__init__(counts)
-        if not (isinstance(gamma, (int, float)) and math.isfinite(gamma) and gamma > 0):
-            raise ValueError(f"gamma must be a finite number > 0, got {gamma!r}")
-        self.gamma = float(gamma)
-        if self.gamma == 1.0:
-            self.name, self.convention = "laplace", "NLTK nltk.lm.Laplace"
-
-    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
-        word_counts = self._count(rows).astype(np.float64)
-        if rows.shape[1] == 1:
-            totals = np.full(rows.shape[0], float(self._unigram_total))
-        else:
-            _, totals, _ = self._context_stats(rows[:, :-1])
-        return (word_counts + self.gamma) / (totals + len(self.vocabulary) * self.gamma)
-
-
-class WittenBellModel(_CountedModel):
-    """Interpolated Witten-Bell: trust a context by how few new words follow it."""
-
-    name = "witten-bell"
-    convention = "NLTK nltk.lm.WittenBellInterpolated"
-
-    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
-        n = rows.shape[1]
-        probability = self._count(rows[:, -1:]).astype(np.float64) / self._unigram_total
-        for k in range(2, n + 1):
-            suffix = rows[:, n - k :]
-            found, totals, types = self._context_stats(suffix[:, :-1])
-            word_counts = self._count(suffix)
-            safe = np.where(found, totals, 1)
-            weight = types / (types + safe)  # lambda_h: the mass kept for unseen words
-            interpolated = (1.0 - weight) * word_counts / safe + weight * probability
-            probability = np.where(found, interpolated, probability)
-        return probability
-
-
-class KneserNeyModel(_CountedModel):
-    """Interpolated Kneser-Ney with one discount d, as nltk.lm.KneserNeyInterpolated computes it."""
-
-    name = "kneser-ney"
-    convention = "NLTK nltk.lm.KneserNeyInterpolated (discount 0.1 default; <s> and unknowns 0)"
-
-    def __init__(self, counts: NgramCounts, discount: float = 0.1) -> None:
-        if counts.order < 2:
-            raise ValueError("kneser-ney needs order >= 2 (its unigrams come from bigram types)")
-        if not (isinstance(discount, (int, float)) and 0.0 <= discount <= 1.0):
-            raise ValueError(f"discount must be between 0 and 1, got {discount!r}")
-        super().__init__(counts)
-        self.discount = float(discount)
-        size = self._size
-        # Continuation counts for orders below N: k(h w) = N1+(. h w), from the (n+1)-gram types.
-        self._continuation: list[tuple[np.ndarray, np.ndarray]] = []
-        self._continuation_contexts: list[tuple[np.ndarray, np.ndarray] | None] = []
-        for n in range(1, counts.order):
-            suffixes = counts.keys[n] % size**n
-            if n == 1:  # word ids are small: count without sorting
-                dense = np.bincount(suffixes, minlength=size)
-                keys = np.flatnonzero(dense)
-                extensions = dense[keys]
-            else:
-                keys, extensions = np.unique(suffixes, return_counts=True)
-            self._continuation.append((keys, extensions.astype(np.int64)))
-            if n == 1:
-                self._continuation_contexts.append(None)
-            else:
-                context_keys, sums, _ = _group_by_prefix(keys, extensions.astype(np.int64), size)
-                self._continuation_contexts.append((context_keys, sums))
-        self._bigram_types = int(counts.keys[1].size)
-
-    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
-        n, d, size = rows.shape[1], self.discount, self._size
-        keys, extensions = self._continuation[0]
-        probability = _values(keys, extensions, rows[:, -1]) / self._bigram_types
-        for k in range(2, n + 1):
-            suffix = rows[:, n - k :]
-            found, totals, types = self._context_stats(suffix[:, :-1])
-            if k == self.order:
-                numerator = self._count(suffix).astype(np.float64)
-            else:
-                keys, extensions = self._continuation[k - 1]
-                numerator = _values(keys, extensions, _encode(suffix, size)).astype(np.float64)
-                context_keys, sums = self._continuation_contexts[k - 1]
-                totals = _values(context_keys, sums, _encode(suffix[:, :-1], size))
-                found = found & (totals > 0)
-            safe = np.where(found, totals, 1)
-            alpha = np.maximum(numerator - d, 0.0) / safe
-            gamma = d * types / safe
-            probability = np.where(found, alpha + gamma * probability, probability)
-        return probability
-
-
-def fit(
-    sentences: str | Iterable[Sequence[str]],
-    order: int,
-    model: str = "kneser-ney",
-    **options: object,
-) -> LanguageModel:
-    """Count a corpus and build one smoothed model of the given order.
-
-    Options: ``unk_cutoff`` (all NLTK-style models, default 1), ``gamma`` (lidstone, default 0.1),
-    ``discount`` (kneser-ney, default 0.1), ``discount_fallback`` (modified-kneser-ney, default
-    (0.5, 1.0, 1.5); None makes unusable count-of-counts an error, as lmplz without the flag).
-    """
-    order = _check_order(order)
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    allowed = {
-        "mle": {"unk_cutoff"},
-        "lidstone": {"unk_cutoff", "gamma"},
-        "laplace": {"unk_cutoff"},
-        "witten-bell": {"unk_cutoff"},
-        "kneser-ney": {"unk_cutoff", "discount"},
-        "modified-kneser-ney": {"unk_cutoff", "discount_fallback"},
-    }[model]
-    unexpected = sorted(set(options) - allowed)
-    if unexpected:
-        raise ValueError(f"model {model!r} takes no option {unexpected[0]!r}")
-    if model == "modified-kneser-ney":
-        from seqml.kneser_ney import fit_modified_kneser_ney
-
-        return fit_modified_kneser_ney(sentences, order, **options)  # type: ignore[arg-type]
-    counts = count_ngrams(sentences, order, unk_cutoff=options.get("unk_cutoff", 1))  # type: ignore[arg-type]
-    if model == "mle":
-        return MLEModel(counts)
-    if model == "lidstone":
-        return LidstoneModel(counts, options.get("gamma", 0.1))  # type: ignore[arg-type]
-    if model == "laplace":
-        return LidstoneModel(counts, 1.0)
-    if model == "witten-bell":
-        return WittenBellModel(counts)
-    return KneserNeyModel(counts, options.get("discount", 0.1))  # type: ignore[arg-type]
-
-
-def to_arpa(model: LanguageModel) -> str:
-    """ARPA text of a modified Kneser-Ney model (the other models have no backoff form here)."""
-    from seqml.kneser_ney import ModifiedKneserNeyModel, arpa_text
-
-    if not isinstance(model, ModifiedKneserNeyModel):
-        raise ValueError("to_arpa needs a modified-kneser-ney model; fit(..., model=...) one")
-    return arpa_text(model)
-
-
 if __name__ == "__main__":
-    corpus = tokenize(
-        "Three blind mice ran across the floor.\nThree blind mice hid in the barn.\n"
-        "Three blind men walked to the market.\nThe bell tolls at noon."
-    )
-    for kind in ("mle", "laplace", "witten-bell", "kneser-ney", "modified-kneser-ney"):
-        lm = fit(corpus, 3, model=kind)
-        best = ", ".join(f"{w} {p:.3f}" for w, p in lm.top_k(("three", "blind"), 3))
-        print(f"{kind:>20}: {best} | perplexity {lm.perplexity([['three', 'blind', 'mice']]):.3f}")
-    sample = fit(corpus, 2, model="kneser-ney").generate(8, np.random.default_rng(0), ("three",))
-    print("generated:", " ".join(sample))
+    counted = count_ngrams(tokenize("Three blind mice.\nThree blind men."), 2)
+    for bigram, count in counted.ngrams(2):
+        print(" ".join(bigram), count)

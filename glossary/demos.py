@@ -1,7 +1,8 @@
 """Run a registered demo from raw parameters: validate, find the bundled corpus, seed, run.
 
 The command line and ``glossary show TERM --demo`` both come through here, so a term's
-``demo_params`` and a user's ``--n 2`` are checked by the same rules. No click and no rich.
+``demo_params`` and a user's ``--n 2`` are checked by the same rules. No click and no rich: the
+views in ``glossary.render.demos`` only draw the ``DemoRun`` (or ``DemoFailure``) made here.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from seqml.demos import Demo, ParamError, get_demo, read_corpus, validate_params
+from seqml.demos import Demo, ParamError, get_demo, validate_params
+from seqml.demos.corpus import read_corpus
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,14 @@ class DemoRun:
     params: dict[str, Any]
     seed: int
     result: Any
+
+
+@dataclass(frozen=True)
+class DemoFailure:
+    """A term's demo that could not run (a bad pack value, an unknown demo): one line of why."""
+
+    name: str
+    message: str
 
 
 def prepare_params(demo: Demo, raw: Mapping[str, object], corpus_text: str | None = None) -> dict[str, Any]:
@@ -48,6 +58,14 @@ def run_demo(name: str, raw: Mapping[str, object], seed: int, corpus_text: str |
     params = prepare_params(demo, raw, corpus_text)
     result = demo.run(params, np.random.default_rng(seed))
     return DemoRun(demo, params, seed, result)
+
+
+def run_term_demo(demo_name: str, demo_params: Mapping[str, object], seed: int) -> DemoRun | DemoFailure:
+    """A term card's demo, run with the pack's parameters; a bad pack gives a failure, not a crash."""
+    try:
+        return run_demo(demo_name, demo_params, seed)
+    except ParamError as error:
+        return DemoFailure(demo_name, str(error))
 
 
 def public_params(params: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from seqml import ngram
-from seqml.kneser_ney import (
+from seqml.ngram import fit, tokenize
+from seqml.ngram.kenlm import (
     ModifiedKneserNeyModel,
     arpa_text,
     fit_modified_kneser_ney,
     kenlm_discounts,
     read_arpa,
 )
-from seqml.ngram import fit, tokenize
 
 # The corpora of KenLM's lm/common/test_data/generate.sh (lmplz --discount_fallback -o 3).
 TOY0 = [["a", "a", "b", "a"], ["b", "a", "a", "b"]]
