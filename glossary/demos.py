@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from glossary.model import DemoFailure
 from seqml.demos import Demo, ParamError, get_demo, validate_params
 from seqml.demos.corpus import read_corpus
 
@@ -23,14 +24,6 @@ class DemoRun:
     params: dict[str, Any]
     seed: int
     result: Any
-
-
-@dataclass(frozen=True)
-class DemoFailure:
-    """A term's demo that could not run (a bad pack value, an unknown demo): one line of why."""
-
-    name: str
-    message: str
 
 
 def prepare_params(demo: Demo, raw: Mapping[str, object], corpus_text: str | None = None) -> dict[str, Any]:

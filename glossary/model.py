@@ -204,3 +204,10 @@ class SearchResults(NamedTuple):
 
     query: str
     hits: tuple  # of SearchHit
+
+
+class DemoFailure(NamedTuple):
+    """A term's demo that could not run (a bad pack value, an unknown demo): one line of why."""
+
+    name: str
+    message: str

@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-
 # --------------------------------------------------------------------------- the store
 
 

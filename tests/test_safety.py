@@ -9,9 +9,9 @@ import re
 import pytest
 from rich.console import Console
 
+from glossary.model import HIT_END, HIT_START
 from glossary.render.cards import search_results, term_card
 from glossary.render.safe import clean, plain
-from glossary.model import HIT_END, HIT_START
 
 HOSTILE = r'''[pack]
 topic = "evil"

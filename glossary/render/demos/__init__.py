@@ -19,11 +19,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from glossary.model import DemoFailure
 from glossary.render.charts import add_column, add_row, house_table
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
-    from glossary.demos import DemoFailure, DemoRun
+    from glossary.demos import DemoRun
     from seqml.demos import Demo
 
 
@@ -65,8 +66,6 @@ def demo_list(demos: Sequence[Demo]) -> Table:
 
 def demo_view(run: DemoRun | DemoFailure) -> RenderableType:
     """Header plus the demo's own picture; a run that could not start is one line saying why."""
-    from glossary.demos import DemoFailure
-
     if isinstance(run, DemoFailure):
         return Text(f"demo {plain(run.name)} cannot run: {plain(run.message)}", style="red")
     view = import_module(f"{__name__}.{run.demo.name.replace('-', '_')}").view
