@@ -345,8 +345,8 @@ class BagComparison:
     vocabulary: tuple[str, ...]  # the words of both, alphabetically: the bag's columns
     first_bag: np.ndarray  # (V,)
     second_bag: np.ndarray  # (V,)
-    first_bigrams: dict[tuple[str, str], int]
-    second_bigrams: dict[tuple[str, str], int]
+    first_bigrams: tuple[tuple[tuple[str, str], int], ...]  # ((u, v), count), first seen first
+    second_bigrams: tuple[tuple[tuple[str, str], int], ...]
 
     @property
     def same_bag(self) -> bool:
@@ -356,12 +356,13 @@ class BagComparison:
     @property
     def same_bigrams(self) -> bool:
         """Bigram counts equal."""
-        return self.first_bigrams == self.second_bigrams
+        return dict(self.first_bigrams) == dict(self.second_bigrams)
 
     @property
     def shared_bigrams(self) -> tuple[tuple[str, str], ...]:
         """Bigrams that occur in both (in the first's order)."""
-        return tuple(pair for pair in self.first_bigrams if pair in self.second_bigrams)
+        second = dict(self.second_bigrams)
+        return tuple(pair for pair, _ in self.first_bigrams if pair in second)
 
 
 def compare_bag_and_bigrams(first: Sequence[str], second: Sequence[str]) -> BagComparison:
@@ -374,8 +375,8 @@ def compare_bag_and_bigrams(first: Sequence[str], second: Sequence[str]) -> BagC
         vocabulary,
         bag_of_words(first, vocabulary),
         bag_of_words(second, vocabulary),
-        bigram_counts(first),
-        bigram_counts(second),
+        tuple(bigram_counts(first).items()),
+        tuple(bigram_counts(second).items()),
     )
 
 
@@ -395,7 +396,8 @@ class SharedBagQuestion:
     def reason(self) -> str:
         """Why the answer is right, in one line."""
         right = self.comparisons[self.answer]
-        lost = next(pair for pair in right.first_bigrams if pair not in right.second_bigrams)
+        second = dict(right.second_bigrams)
+        lost = next(pair for pair, _ in right.first_bigrams if pair not in second)
         return (
             f"Both hold the same words the same number of times (one bag), but "
             f"{' '.join(lost)!r} is a bigram of the first only: a bag forgets order, bigrams keep it."
