@@ -302,7 +302,7 @@ def cooccurrence_embeddings(
     if dim < 1:
         raise ValueError(f"dim must be >= 1, got {dim}")
     matrix = ppmi(cooccurrence_counts(sentences, V, window))
-    U, S, _ = np.linalg.svd(matrix)
+    U, S, _ = np.linalg.svd(matrix, hermitian=True)  # PPMI is symmetric: an eigh underneath, ~2x faster
     keep = min(dim, V)
     E = U[:, :keep] * S[:keep]
     signs = np.sign(E[np.argmax(np.abs(E), axis=0), np.arange(keep)])
