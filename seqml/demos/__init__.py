@@ -42,7 +42,16 @@ __all__ = [
 ]
 
 # In the order `glossary demos` lists them.
-DEMO_MODULES = ("ngram", "rnn_unroll", "lstm_step", "clipping", "gradient_flow", "next_item")
+DEMO_MODULES = (
+    "ngram",
+    "rnn_unroll",
+    "lstm_step",
+    "clipping",
+    "gradient_flow",
+    "next_item",
+    "embedding",
+    "decoding",
+)
 
 DEMOS: dict[str, Demo] = {
     demo.name: demo for demo in (import_module(f"seqml.demos.{module}").DEMO for module in DEMO_MODULES)
