@@ -632,6 +632,26 @@ def demo_group() -> None:
 
 # --- quiz commands (quiz helper) ---
 
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+
+def _now() -> datetime:
+    """The learner's clock (``GLOSSARY_NOW`` when set); a malformed value is a usage error."""
+    from glossary.clock import ClockError, now
+
+    try:
+        return now()
+    except ClockError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _zone() -> tzinfo | None:
+    """The zone day boundaries are drawn in (checked by ``_now`` first)."""
+    from glossary.clock import zone
+
+    return zone()
+
 
 def _comma_list(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
@@ -668,7 +688,6 @@ def _run_quiz(ctx: click.Context, store: Store, bank, plan, seed: int | None, as
     """Ask the planned cards, print the summary (or JSON) and exit 130 after Ctrl-C."""
     import os
     import random
-    import time
 
     from glossary.quiz import question_json
     from glossary.render.quiz import summary_view
@@ -676,9 +695,10 @@ def _run_quiz(ctx: click.Context, store: Store, bank, plan, seed: int | None, as
 
     io, console = _quiz_io(store, as_json)
     rng = random.Random(seed)
-    result = run_session(store.conn, bank, plan, io, rng, session=f"{int(time.time())}-{os.getpid()}")
+    session = f"{int(_now().timestamp())}-{os.getpid()}"
+    result = run_session(store.conn, bank, plan, io, rng, clock=_now, session=session)
     upcoming = next_due(store.conn)
-    console.print(summary_view(result, upcoming))
+    console.print(summary_view(result, _now(), upcoming))
     if as_json:
         answers = {a.question.card_id: answered_json(a) for a in result.answered}
         _emit_json(
@@ -732,11 +752,10 @@ def quiz(
       glossary quiz --terms bigram,trigram --types define,example --seed 1
       printf '1\\n2\\n' | glossary quiz --n 2 --seed 7 --json
     """
-    from datetime import datetime, timezone
-
     from glossary.quiz import QTYPES
     from glossary.schedule import plan_session
 
+    now = _now()
     store = _store(ctx)
     bank = _bank(store)
     slugs: set[str] | None = None
@@ -755,7 +774,7 @@ def quiz(
             raise click.BadParameter(
                 f"unknown type {unknown[0]!r}; choose from {', '.join(QTYPES)}", param_hint="'--types'"
             )
-    plan = plan_session(store.conn, bank, datetime.now(timezone.utc), count, slugs, wanted_types)
+    plan = plan_session(store.conn, bank, now, count, slugs, wanted_types)
     if not plan:
         raise click.ClickException("no questions match these options.")
     _run_quiz(ctx, store, bank, plan, seed, as_json)
@@ -775,16 +794,15 @@ def review(ctx: click.Context, count: int, seed: int | None, as_json: bool) -> N
     Example:
       glossary review
     """
-    from datetime import datetime, timezone
-
     from glossary.schedule import next_due, plan_session
 
+    now = _now()
     store = _store(ctx)
     bank = _bank(store)
-    plan = plan_session(store.conn, bank, datetime.now(timezone.utc), count, due_only=True)
+    plan = plan_session(store.conn, bank, now, count, due_only=True)
     if not plan:
         upcoming = next_due(store.conn)
-        when = upcoming.astimezone().strftime("%Y-%m-%d %H:%M") if upcoming else None
+        when = upcoming.astimezone(_zone()).strftime("%Y-%m-%d %H:%M") if upcoming else None
         if as_json:
             _emit_json({"due": 0, "next_due": upcoming.isoformat() if upcoming else None})
             return
@@ -807,14 +825,13 @@ def stats(ctx: click.Context, as_json: bool) -> None:
       glossary stats
       glossary stats --json
     """
-    from datetime import datetime, timezone
-
     from glossary.schedule import stats as compute_stats
     from glossary.schedule import stats_json
 
+    now = _now()
     store = _store(ctx)
     topics = [(t.topic, t.title) for t in store.topics()]
-    result = compute_stats(store.conn, _bank(store), datetime.now(timezone.utc), topics)
+    result = compute_stats(store.conn, _bank(store), now, topics, tz=_zone())
     if as_json:
         _emit_json(stats_json(result))
         return
@@ -838,6 +855,7 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     from glossary.render.cards import term_card
     from glossary.schedule import tour_cards
 
+    _now()  # a malformed GLOSSARY_NOW is reported before anything is shown
     store = _store(ctx)
     slug = _resolve_or_fail(store, term).slug
     found = store.term(slug)

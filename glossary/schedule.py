@@ -20,10 +20,13 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from glossary.clock import iso as _iso
+from glossary.clock import now as clock_now
+from glossary.clock import utc as _utc
 from glossary.quiz import (
     QTYPES,
     RATING_NAMES,
@@ -80,6 +83,7 @@ class Recorded:
 
     card_id: str
     rating: int
+    reviewed_at: datetime
     due: datetime
     review_id: int
 
@@ -153,14 +157,6 @@ def scheduler() -> fsrs.Scheduler:
     return fsrs.Scheduler(enable_fuzzing=False)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _iso(moment: datetime) -> str:
-    return _utc(moment).isoformat(timespec="seconds")
-
-
 def _load_card(state: str | None, card_id: str) -> fsrs.Card:
     import fsrs
 
@@ -221,7 +217,7 @@ def record(
                 session,
             ),
         )
-    return Recorded(question.card_id, verdict.rating, due, int(cursor.lastrowid or 0))
+    return Recorded(question.card_id, verdict.rating, now, due, int(cursor.lastrowid or 0))
 
 
 # --------------------------------------------------------------------------- planning
@@ -345,7 +341,7 @@ def run_session(
     plan: Sequence[PlannedCard],
     io: QuizIO,
     rng: Rng,
-    clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    clock: Callable[[], datetime] = clock_now,
     session: str = "",
 ) -> SessionResult:
     """Ask every planned card, recording each answer as it is given; q, EOF and Ctrl-C stop cleanly.
@@ -532,9 +528,7 @@ if __name__ == "__main__":
         ],
         [Link("bigram", "is-a", "n-gram")],
     )
-    print(plan_session(demo_conn, demo_bank, datetime.now(timezone.utc), 5))
+    print(plan_session(demo_conn, demo_bank, clock_now(), 5))
     first = make_question(demo_bank, "bigram:define", random.Random(0))
     assert first is not None
-    print(
-        record(demo_conn, first, grade(first, read_reply(first, "1"), {}), datetime.now(timezone.utc), None)
-    )
+    print(record(demo_conn, first, grade(first, read_reply(first, "1"), {}), clock_now(), None))

@@ -8,7 +8,7 @@ the one place a quiz prints and reads; the core (``glossary.schedule.run_session
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
@@ -76,16 +76,17 @@ def feedback_view(answered: Answered) -> RenderableType:
         head.append(" (You opened the card, so it comes back soon.)", style="dim")
     lines: list[RenderableType] = [head, _t(question.reason)]
     footer = Text(
-        f"Rated {RATING_NAMES[verdict.rating]}; next review {_when(answered.recorded.due)}. ", "dim"
+        f"Rated {RATING_NAMES[verdict.rating]}; next review "
+        f"{_when(answered.recorded.due, answered.recorded.reviewed_at)}. ",
+        "dim",
     )
     footer.append_text(_t(f"Card: glossary show {question.answer_slug or question.slug}", "dim"))
     lines.append(footer)
     return Group(*lines)
 
 
-def _when(due: datetime, now: datetime | None = None) -> str:
-    """'in 10 minutes', 'in 3 days': the next review in words."""
-    now = now or datetime.now(timezone.utc)
+def _when(due: datetime, now: datetime) -> str:
+    """'in 10 minutes', 'in 3 days': the next review in words, counted from ``now``."""
     seconds = (due - now).total_seconds()
     if seconds < 30:
         return "now"
@@ -96,7 +97,7 @@ def _when(due: datetime, now: datetime | None = None) -> str:
     return "in 1 minute"
 
 
-def summary_view(result: SessionResult, next_due: datetime | None = None) -> RenderableType:
+def summary_view(result: SessionResult, now: datetime, next_due: datetime | None = None) -> RenderableType:
     """The end of a session: the score, what was missed, how it ended and what comes next."""
     answered = len(result.answered)
     stopped = {
@@ -118,7 +119,7 @@ def summary_view(result: SessionResult, next_due: datetime | None = None) -> Ren
         for slug in dict.fromkeys(a.question.answer_slug or a.question.slug for a in missed):
             lines.append(Text.assemble("  glossary show ", _t(slug)))
     if next_due is not None:
-        lines.append(Text(f"Next review {_when(next_due)}.", style="dim"))
+        lines.append(Text(f"Next review {_when(next_due, now)}.", style="dim"))
     return Group(*lines)
 
 
