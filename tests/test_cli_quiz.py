@@ -15,7 +15,8 @@ import pytest
 from rich.console import Console
 
 import cli
-from glossary.quiz import Option, Question
+from glossary.model import CardId
+from glossary.quiz.base import Option, Question
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def reviews(db_path: Path) -> list[sqlite3.Row]:
 
 def one_question(run, card: str, seed: int = 1) -> dict:
     """The question the CLI would ask for a card (via --json with no answers)."""
-    slug, qtype = card.split(":")
+    slug, qtype = CardId.parse(card)
     result = run(
         "quiz", "--terms", slug, "--types", qtype, "--n", "1", "--seed", str(seed), "--json", input=""
     )
@@ -60,7 +61,7 @@ def one_question(run, card: str, seed: int = 1) -> dict:
 def test_each_multiple_choice_type_is_asked_answered_and_recorded(run, db_path: Path, card: str) -> None:
     asked = one_question(run, card)
     number = next(o["number"] for o in asked["options"] if o["text"] == asked["answer"])
-    slug, qtype = card.split(":")
+    slug, qtype = CardId.parse(card)
     result = run("quiz", "--terms", slug, "--types", qtype, "--n", "1", "--seed", "1", input=f"{number}\n")
     assert result.exit_code == 0 and result.exception is None, result.output
     assert (
@@ -335,3 +336,13 @@ def test_an_imported_terms_markup_and_escapes_stay_inert_in_quiz_and_stats(run, 
     stats = run("stats")
     assert stats.exit_code == 0 and "\x1b" not in stats.output
     assert "[bold]Evil[/] \\x1b]0;owned\\x07" in stats.output
+
+
+def test_the_quiz_and_stats_views_import_no_quiz_engine_at_run_time() -> None:
+    core = ["glossary.quiz", "glossary.planning", "glossary.session", "glossary.progress", "glossary.record"]
+    code = (
+        "import sys, glossary.render.quiz, glossary.render.stats, glossary.render.json; "
+        f"print([m for m in {core!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

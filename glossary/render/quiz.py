@@ -2,21 +2,27 @@
 
 Questions carry stored text (summaries, names, examples), so every piece goes through ``plain``
 inside ``Text``: an imported term cannot style or move the learner's terminal. ``TerminalIO`` is
-the one place a quiz prints and reads; the core (``glossary.schedule.run_session``) only calls it.
+the one place a quiz prints and reads; the core (``glossary.session.run_session``) only calls it.
+The core's records are imported for types only: drawing a question never loads the quiz engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from glossary.quiz import RATING_NAMES, Question
+from glossary.model import RATING_NAMES
 from glossary.render.safe import plain
-from glossary.schedule import Answered, SessionResult
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from glossary.quiz.base import Question
+    from glossary.session import Answered, SessionResult
 
 TYPE_LABELS = {
     "define": "which term?",

@@ -6,6 +6,7 @@ Bars and blocks repeat the digits next to them, so the view reads the same with 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,7 +14,9 @@ from rich.text import Text
 
 from glossary.render.charts import bar
 from glossary.render.safe import plain
-from glossary.schedule import Stats, TermMastery
+
+if TYPE_CHECKING:
+    from glossary.progress import Stats, TermMastery
 
 BAR_WIDTH = 20
 

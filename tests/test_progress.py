@@ -1,0 +1,47 @@
+"""The learner's statistics: retention, streaks, forecast, mastery and confusions."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+import pytest
+from learner_support import T0, answer, bank_of
+
+from glossary.progress import stats, streak_days
+from glossary.quiz.bank import Bank
+from glossary.store import Store
+
+
+@pytest.fixture
+def bank(store: Store) -> Bank:
+    return bank_of(store)
+
+
+def test_streak_counts_back_from_today_or_yesterday() -> None:
+    days = {"2026-03-01", "2026-03-02", "2026-03-03", "2026-02-27"}
+    assert streak_days(days, "2026-03-03") == 3
+    assert streak_days(days, "2026-03-04") == 3
+    assert streak_days(days, "2026-03-05") == 0
+
+
+def test_stats_report_retention_forecast_mastery_and_confusions(store: Store, bank: Bank) -> None:
+    answer(store.conn, bank, "bigram:define", True, T0 - timedelta(days=1))
+    for minute in range(3):
+        answer(store.conn, bank, "bigram:define", False, T0 + timedelta(minutes=minute), pick="trigram")
+    answer(store.conn, bank, "n-gram:define", True, T0)
+    topics = [(t.topic, t.title) for t in store.topics()]
+    result = stats(store.conn, bank, T0 + timedelta(minutes=5), topics, tz=timezone.utc)
+    assert result.reviews == 5 and result.correct == 2 and result.retention == pytest.approx(2 / 5)
+    assert result.streak == 2 and result.reviewed_today == 4
+    assert result.confusions == [("bigram", "trigram", 3)]
+    # both cards are in their first learning steps (minutes), so both are due today
+    assert result.forecast[0] == ("2026-03-02", 2) and len(result.forecast) == 7
+    by_slug = {t.slug: t for _, _, terms in result.mastery for t in terms}
+    assert by_slug["trigram"].retrievability is None and by_slug["trigram"].cards == 0
+    assert 0 < by_slug["bigram"].retrievability <= 1 and by_slug["n-gram"].cards == 1
+
+
+def test_stats_of_a_new_learner_are_empty_not_an_error(store: Store, bank: Bank) -> None:
+    result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
+    assert result.reviews == 0 and result.retention is None and result.streak == 0
+    assert result.next_due is None and all(c == 0 for _, c in result.forecast)
