@@ -52,8 +52,8 @@ class Stats:
     """The learner's record at a glance."""
 
     reviews: int
-    correct: int
-    retention: float | None  # share of reviews not rated Again
+    correct: int  # reviews recalled: right and without a peek (rated above Again)
+    retention: float | None  # share of reviews recalled
     streak: int  # consecutive days with a review, ending today (or yesterday)
     reviewed_today: int
     forecast: list[tuple[str, int]]  # (ISO date, cards due), today first (overdue included)
@@ -145,7 +145,7 @@ def stats(
     upcoming = record.earliest_due(conn)
     return Stats(
         reviews=len(reviews),
-        correct=sum(r[2] for r in reviews),
+        correct=recalled,
         retention=recalled / len(reviews) if reviews else None,
         streak=streak_days(dates, today.isoformat()),
         reviewed_today=sum(1 for r in reviews if _local_date(r[0], tz) == today.isoformat()),

@@ -118,7 +118,7 @@ def card_states(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
 
 
 def review_outcomes(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
-    """(reviewed_at, rating, correct) of every review, oldest first."""
+    """(reviewed_at, rating, correct) of every review, oldest first (correct: the pick was right)."""
     rows = conn.execute("SELECT reviewed_at, rating, correct FROM reviews ORDER BY reviewed_at, id")
     return [tuple(row) for row in rows]
 
@@ -135,9 +135,9 @@ def mixed_up_answers(conn: sqlite3.Connection, since: str = "") -> list[tuple[st
 
 
 def answered_right_since(conn: sqlite3.Connection, card_id: CardId, moment: str) -> bool:
-    """Whether the card was answered right after ``moment`` (UTC ISO)."""
+    """Whether the card was recalled after ``moment`` (UTC ISO): right, and not after a peek."""
     row = conn.execute(
-        "SELECT 1 FROM reviews WHERE card_id = ? AND correct = 1 AND reviewed_at > ? LIMIT 1",
+        "SELECT 1 FROM reviews WHERE card_id = ? AND rating > 1 AND reviewed_at > ? LIMIT 1",
         (str(card_id), moment),
     ).fetchone()
     return row is not None

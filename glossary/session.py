@@ -35,6 +35,10 @@ class Answered:
     response_ms: int | None
     recorded: Recorded
 
+    @property
+    def recalled(self) -> bool:
+        return self.grade.recalled
+
 
 @dataclass
 class SessionResult:
@@ -45,8 +49,9 @@ class SessionResult:
     stopped: str = "done"
 
     @property
-    def correct(self) -> int:
-        return sum(a.grade.correct for a in self.answered)
+    def recalled(self) -> int:
+        """Answers known without help (a peek is a miss, see ``Grade.recalled``)."""
+        return sum(a.recalled for a in self.answered)
 
 
 class QuizIO(Protocol):

@@ -346,3 +346,15 @@ def test_the_quiz_and_stats_views_import_no_quiz_engine_at_run_time() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_peek_is_a_miss_in_the_summary_and_the_json(run) -> None:
+    asked = one_question(run, "bigram:define")
+    number = next(o["number"] for o in asked["options"] if o["text"] == asked["answer"])
+    args = ("quiz", "--terms", "bigram", "--types", "define", "--n", "1", "--seed", "1")
+    result = run(*args, input=f"?\n{number}\n")
+    assert "\u2713 Right." in result.output and "Score: 0/1 right." in result.output
+    assert "Review these cards:\n  glossary show bigram" in result.output
+    next_day = {"GLOSSARY_NOW": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()}
+    data = json.loads(run(*args, "--json", input=f"?\n{number}\n", env=next_day).stdout)
+    assert data["summary"]["correct"] == 0 and data["questions"][0]["result"]["recalled"] is False

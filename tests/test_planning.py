@@ -74,3 +74,18 @@ def test_tour_asks_three_kinds_of_question_on_one_term(bank: Bank) -> None:
         "long-short-term-memory:relation",
         "long-short-term-memory:abbreviation",
     ]
+
+
+def test_a_peeked_right_answer_does_not_clear_a_confusion(store: Store, bank: Bank) -> None:
+    from learner_support import question
+
+    from glossary.quiz.grading import grade, read_reply
+    from glossary.record import record_answer
+
+    answer(store.conn, bank, "bigram:define", False, T0, pick="trigram")
+    asked = question(bank, "trigram:meaning")
+    reply = read_reply(asked, str(asked.answer_index + 1))
+    later = T0 + timedelta(seconds=10)
+    record_answer(store.conn, asked, grade(asked, reply, bank.spellings, peeked=True), later, None)
+    plan = plan_session(store.conn, bank, T0 + timedelta(seconds=30), 8, types=["meaning"])
+    assert PlannedCard(CardId("trigram", "meaning"), "confused") in plan

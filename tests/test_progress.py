@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta, timezone
 
 import pytest
-from learner_support import T0, answer, bank_of
+from learner_support import T0, answer, bank_of, question
 
 from glossary.progress import stats, streak_days
 from glossary.quiz.bank import Bank
+from glossary.quiz.grading import grade, read_reply
+from glossary.record import record_answer
 from glossary.store import Store
 
 
@@ -45,3 +47,12 @@ def test_stats_of_a_new_learner_are_empty_not_an_error(store: Store, bank: Bank)
     result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
     assert result.reviews == 0 and result.retention is None and result.streak == 0
     assert result.next_due is None and all(c == 0 for _, c in result.forecast)
+
+
+def test_a_peeked_answer_counts_as_a_failure_in_correct_and_retention(store: Store, bank: Bank) -> None:
+    asked = question(bank, "bigram:define")
+    reply = read_reply(asked, str(asked.answer_index + 1))
+    record_answer(store.conn, asked, grade(asked, reply, bank.spellings, peeked=True), T0, None)
+    answer(store.conn, bank, "n-gram:define", True, T0)
+    result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
+    assert result.reviews == 2 and result.correct == 1 and result.retention == pytest.approx(1 / 2)

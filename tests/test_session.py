@@ -83,7 +83,7 @@ def test_peeking_at_the_card_rates_again_even_when_right(store: Store, bank: Ban
 def test_a_full_session_records_each_answer_once(store: Store, bank: Bank) -> None:
     io = ScriptedIO(["RIGHT", "RIGHT", "RIGHT"])
     result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
-    assert result.stopped == "done" and result.correct == 3
+    assert result.stopped == "done" and result.recalled == 3
     assert count(store.conn, "reviews") == 3 and count(store.conn, "cards") == 3
 
 
@@ -115,3 +115,10 @@ def test_ctrl_c_while_recording_rolls_that_answer_back_whole(store: Store, bank:
     assert result.stopped == "interrupt" and len(result.answered) == 1
     assert count(store.conn, "reviews") == 1 and count(store.conn, "cards") == 1
     assert not store.conn.in_transaction
+
+
+def test_a_peek_counts_as_a_miss_in_the_score(store: Store, bank: Bank) -> None:
+    io = ScriptedIO(["?", "RIGHT", "RIGHT"])
+    result = run_session(store.conn, bank, PLAN[:2], io, random.Random(0), clock=lambda: T0)
+    assert [a.grade.correct for a in result.answered] == [True, True]
+    assert result.recalled == 1 and [a.recalled for a in result.answered] == [False, True]

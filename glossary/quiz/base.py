@@ -91,6 +91,15 @@ class Grade:
     typo: bool = False
     peeked: bool = False
 
+    @property
+    def recalled(self) -> bool:
+        """Known without help: right and without opening the card (rated above Again).
+
+        A peek is a miss everywhere the learner is scored (session score, summary, retention,
+        stats, clearing a confusion), whatever was picked after it.
+        """
+        return self.rating > AGAIN
+
 
 def choice(rng: Rng, items: Sequence):
     """One item, with either a stdlib Random or a NumPy Generator."""

@@ -49,6 +49,7 @@ def answered_json(answered: Answered) -> dict:
         "chosen": answered.grade.chosen,
         "chosen_slug": answered.grade.chosen_slug,
         "correct": answered.grade.correct,
+        "recalled": answered.grade.recalled,
         "rating": RATING_NAMES[answered.grade.rating],
         "note": answered.grade.note,
         "peeked": answered.grade.peeked,
@@ -63,7 +64,7 @@ def session_json(result: SessionResult, next_due: datetime | None) -> dict:
     return {
         "stopped": result.stopped,
         "questions": [{**question_json(q), "result": answers.get(q.card_id)} for q in result.asked],
-        "summary": {"answered": len(result.answered), "correct": result.correct},
+        "summary": {"answered": len(result.answered), "correct": result.recalled},
         "next_due": next_due.isoformat() if next_due else None,
     }
 

@@ -79,7 +79,7 @@ def feedback_view(answered: Answered) -> RenderableType:
         head.append(_t(question.answer, "bold"))
         head.append(".")
     if verdict.peeked:
-        head.append(" (You opened the card, so it comes back soon.)", style="dim")
+        head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
     lines: list[RenderableType] = [head, _t(question.reason)]
     footer = Text(
         f"Rated {RATING_NAMES[verdict.rating]}; next review "
@@ -116,10 +116,10 @@ def summary_view(result: SessionResult, now: datetime, next_due: datetime | None
     if stopped:
         lines.append(Text(f"{stopped} Every answer you gave is saved.", style="dim"))
     if answered:
-        lines.append(Text(f"Score: {result.correct}/{answered} right.", style="bold"))
+        lines.append(Text(f"Score: {result.recalled}/{answered} right.", style="bold"))
     else:
         lines.append(Text("No answers recorded.", style="bold"))
-    missed = [a for a in result.answered if not a.grade.correct]
+    missed = [a for a in result.answered if not a.recalled]
     if missed:
         lines.append(Text("Review these cards:"))
         for slug in dict.fromkeys(a.question.answer_slug or a.question.slug for a in missed):
