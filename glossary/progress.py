@@ -59,6 +59,7 @@ class Stats:
     forecast: list[tuple[str, int]]  # (ISO date, cards due), today first (overdue included)
     mastery: list[tuple[str, str, list[TermMastery]]]  # (topic, title, terms)
     confusions: list[tuple[str, str, int]]  # (name, name, count)
+    relation_errors: list[tuple[str, str, str, int]]  # (subject, picked, answer, count), by name
     next_due: str | None
 
 
@@ -142,6 +143,11 @@ def stats(
             mastery.append((topic, title, terms))
     names = {slug: term.name for slug, term in bank.terms.items()}
     mixed = [(names.get(c.first, c.first), names.get(c.second, c.second), c.count) for c in confusions(conn)]
+    misses = Counter(record.relation_misses(conn))
+    relation_errors = [
+        (names.get(subject, subject), names.get(chosen, chosen), names.get(answer, answer), count)
+        for (subject, chosen, answer), count in sorted(misses.items(), key=lambda item: (-item[1], item[0]))
+    ]
     upcoming = record.earliest_due(conn)
     return Stats(
         reviews=len(reviews),
@@ -152,5 +158,6 @@ def stats(
         forecast=[(day, due_days[day]) for day in days],
         mastery=mastery,
         confusions=mixed,
+        relation_errors=relation_errors,
         next_due=iso(upcoming) if upcoming else None,
     )

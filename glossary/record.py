@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from glossary.clock import iso, utc
 from glossary.model import CardId
+from glossary.quiz.base import TERM_ANSWER_TYPES
 from glossary.store import write_transaction
 
 if TYPE_CHECKING:
@@ -123,13 +124,24 @@ def review_outcomes(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
     return [tuple(row) for row in rows]
 
 
+_WRONG_TERM = "correct = 0 AND chosen_slug != '' AND answer_slug != '' AND answer_slug != chosen_slug"
+
+
 def mixed_up_answers(conn: sqlite3.Connection, since: str = "") -> list[tuple[str, str, str]]:
-    """(answer slug, chosen slug, reviewed_at) of wrong answers that named another term."""
+    """(answer slug, chosen slug, reviewed_at) of wrong answers that took another term for the answer."""
+    marks = ", ".join("?" for _ in TERM_ANSWER_TYPES)
     rows = conn.execute(
-        "SELECT answer_slug, chosen_slug, reviewed_at FROM reviews "
-        "WHERE correct = 0 AND chosen_slug != '' AND answer_slug != '' AND answer_slug != chosen_slug "
-        "AND reviewed_at >= ?",
-        (since,),
+        f"SELECT answer_slug, chosen_slug, reviewed_at FROM reviews WHERE {_WRONG_TERM} "
+        f"AND qtype IN ({marks}) AND reviewed_at >= ?",
+        (*TERM_ANSWER_TYPES, since),
+    )
+    return [tuple(row) for row in rows]
+
+
+def relation_misses(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    """(subject slug, chosen slug, answer slug) of wrong picks in relation questions."""
+    rows = conn.execute(
+        f"SELECT slug, chosen_slug, answer_slug FROM reviews WHERE {_WRONG_TERM} AND qtype = 'relation'"
     )
     return [tuple(row) for row in rows]
 

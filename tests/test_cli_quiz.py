@@ -358,3 +358,19 @@ def test_a_peek_is_a_miss_in_the_summary_and_the_json(run) -> None:
     next_day = {"GLOSSARY_NOW": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()}
     data = json.loads(run(*args, "--json", input=f"?\n{number}\n", env=next_day).stdout)
     assert data["summary"]["correct"] == 0 and data["questions"][0]["result"]["recalled"] is False
+
+
+def test_stats_show_a_wrong_relation_pick_as_a_relation_error(run) -> None:
+    asked = one_question(run, "forget-gate:relation")
+    wrong = next(o for o in asked["options"] if o["text"] != asked["answer"] and o["slug"])
+    args = ("quiz", "--terms", "forget-gate", "--types", "relation", "--n", "1", "--seed", "1")
+    run(*args, input=f"{wrong['number']}\n")
+    result = run("stats")
+    assert "No confusions recorded." in result.output and "Relation errors" in result.output
+    line = f"  forget gate: you picked {wrong['text']}, the answer is {asked['answer']} (1x)"
+    assert line in result.output.splitlines()
+    data = json.loads(run("stats", "--json").stdout)
+    assert data["confusions"] == []
+    assert data["relation_errors"] == [
+        {"term": "forget gate", "picked": wrong["text"], "answer": asked["answer"], "count": 1}
+    ]

@@ -56,3 +56,27 @@ def test_a_peeked_answer_counts_as_a_failure_in_correct_and_retention(store: Sto
     answer(store.conn, bank, "n-gram:define", True, T0)
     result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
     assert result.reviews == 2 and result.correct == 1 and result.retention == pytest.approx(1 / 2)
+
+
+def test_a_wrong_relation_pick_is_a_relation_error_not_a_confusion(store: Store, bank: Bank) -> None:
+    asked = question(bank, "forget-gate:relation")
+    wrong = next(o for o in asked.options if o.text != asked.answer and o.slug)
+    reply = read_reply(asked, wrong.text)
+    record_answer(store.conn, asked, grade(asked, reply, bank.spellings), T0, None)
+    result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
+    assert result.confusions == []
+    names = {slug: term.name for slug, term in bank.terms.items()}
+    assert result.relation_errors == [("forget gate", names[wrong.slug], names[asked.answer_slug], 1)]
+
+
+def test_a_wrong_computed_pick_naming_a_term_is_no_confusion(store: Store, bank: Bank) -> None:
+    asked = next(
+        q
+        for seed in range(50)
+        if any((q := question(bank, "vanishing-gradient-problem:computed", seed)).options)
+        and any(o.slug and o.text != q.answer for o in q.options)
+    )
+    wrong = next(o for o in asked.options if o.slug and o.text != asked.answer)
+    record_answer(store.conn, asked, grade(asked, read_reply(asked, wrong.text), bank.spellings), T0, None)
+    result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
+    assert result.confusions == [] and result.relation_errors == []

@@ -26,6 +26,10 @@ MULTIPLE_CHOICE = 4  # options shown, when the graph can supply enough distinct 
 MAX_ANSWER_CHARS = 200  # longer input is refused with a hint, never graded
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4  # FSRS ratings; RATING_NAMES (glossary.model) names them
 MASK = "___"
+# Types whose options are terms the learner takes for the answer: a wrong pick there is a
+# confusion of two terms. A wrong relation pick misplaces a link instead; a computed option
+# that names a term (vanishing / exploding) is a wrong result, not a mix-up of words.
+TERM_ANSWER_TYPES = ("define", "meaning", "recall", "example", "abbreviation")
 
 
 @dataclass(frozen=True)

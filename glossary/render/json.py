@@ -91,4 +91,8 @@ def stats_json(result: Stats) -> dict:
             for topic, title, terms in result.mastery
         ],
         "confusions": [{"terms": [a, b], "count": count} for a, b, count in result.confusions],
+        "relation_errors": [
+            {"term": term, "picked": picked, "answer": answer, "count": count}
+            for term, picked, answer, count in result.relation_errors
+        ],
     }

@@ -102,6 +102,17 @@ def confusions_view(stats: Stats) -> RenderableType:
     return Group(*lines)
 
 
+def relation_errors_view(stats: Stats) -> RenderableType | None:
+    """ "forget gate: you picked RNN, the answer is LSTM (1x)": links the learner misplaced."""
+    if not stats.relation_errors:
+        return None
+    lines = [Text("Relation errors", style="bold")]
+    for term, picked, answer, count in stats.relation_errors[:10]:
+        lines.append(Text.assemble("  ", _t(term, "bold"), ": you picked ", _t(picked), ", the answer is ",
+                                   _t(answer), f" ({count}x)"))  # fmt: skip
+    return Group(*lines)
+
+
 def stats_view(stats: Stats) -> RenderableType:
     """Everything ``glossary stats`` shows, top to bottom."""
     if stats.reviews == 0:
@@ -110,4 +121,7 @@ def stats_view(stats: Stats) -> RenderableType:
         intro = headline(stats)
     parts: list[RenderableType] = [intro, Text(), forecast_view(stats), Text(), mastery_view(stats)]
     parts += [Text(), confusions_view(stats)]
+    relation_errors = relation_errors_view(stats)
+    if relation_errors is not None:
+        parts += [Text(), relation_errors]
     return Group(*parts)
