@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from glossary import record
 from glossary.clock import iso, utc
+from glossary.quiz.base import AGAIN
 
 if TYPE_CHECKING:
     import sqlite3
@@ -39,12 +40,17 @@ class Confusion:
 
 @dataclass(frozen=True)
 class TermMastery:
-    """How well a term is known: mean FSRS retrievability of its cards a day ahead (None: never seen)."""
+    """How well a term is known: FSRS retrievability of its cards a day ahead (None: never seen).
+
+    The mean over its cards, except when the term's latest review failed: then its weakest
+    card's, and the view never calls it known, so one good card cannot hide the last miss.
+    """
 
     slug: str
     name: str
     retrievability: float | None
     cards: int
+    last_failed: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,13 @@ def _recall_by_slug(
     return due_days, by_slug
 
 
+def _mastery(slug: str, name: str, recalls: list[float], last_failed: bool) -> TermMastery:
+    if not recalls:
+        return TermMastery(slug, name, None, 0)
+    value = min(recalls) if last_failed else sum(recalls) / len(recalls)
+    return TermMastery(slug, name, value, len(recalls), last_failed)
+
+
 def stats(
     conn: sqlite3.Connection,
     bank: Bank,
@@ -127,18 +140,11 @@ def stats(
     recalled = sum(1 for r in reviews if r[1] > 1)
     due_days, by_slug = _recall_by_slug(conn, now, tz)
     days = [(today + timedelta(days=i)).isoformat() for i in range(FORECAST_DAYS)]
+    latest = record.latest_ratings(conn)
     mastery = []
     for topic, title in topics:
-        terms = [
-            TermMastery(
-                term.slug,
-                term.name,
-                sum(by_slug[term.slug]) / len(by_slug[term.slug]) if term.slug in by_slug else None,
-                len(by_slug.get(term.slug, [])),
-            )
-            for term in bank.terms.values()
-            if term.topic == topic
-        ]
+        terms = [_mastery(term.slug, term.name, by_slug.get(term.slug, []), latest.get(term.slug) == AGAIN)
+                 for term in bank.terms.values() if term.topic == topic]  # fmt: skip
         if terms:
             mastery.append((topic, title, terms))
     names = {slug: term.name for slug, term in bank.terms.items()}

@@ -127,6 +127,12 @@ def review_outcomes(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
 _WRONG_TERM = "correct = 0 AND chosen_slug != '' AND answer_slug != '' AND answer_slug != chosen_slug"
 
 
+def latest_ratings(conn: sqlite3.Connection) -> dict[str, int]:
+    """Each reviewed term's rating in its latest review (of any of its cards)."""
+    rows = conn.execute("SELECT slug, rating FROM reviews ORDER BY reviewed_at, id")
+    return dict(tuple(row) for row in rows)
+
+
 def mixed_up_answers(conn: sqlite3.Connection, since: str = "") -> list[tuple[str, str, str]]:
     """(answer slug, chosen slug, reviewed_at) of wrong answers that took another term for the answer."""
     marks = ", ".join("?" for _ in TERM_ANSWER_TYPES)

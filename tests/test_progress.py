@@ -80,3 +80,35 @@ def test_a_wrong_computed_pick_naming_a_term_is_no_confusion(store: Store, bank:
     record_answer(store.conn, asked, grade(asked, read_reply(asked, wrong.text), bank.spellings), T0, None)
     result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
     assert result.confusions == [] and result.relation_errors == []
+
+
+def test_a_term_failed_in_its_latest_review_is_not_shown_as_known(store: Store, bank: Bank) -> None:
+    for days in (20, 10, 4):
+        answer(store.conn, bank, "bigram:define", True, T0 - timedelta(days=days))
+    answer(store.conn, bank, "bigram:meaning", False, T0)
+    answer(store.conn, bank, "trigram:define", False, T0 - timedelta(days=1))
+    answer(store.conn, bank, "trigram:define", True, T0)
+    result = stats(store.conn, bank, T0, [(t.topic, t.title) for t in store.topics()], tz=timezone.utc)
+    by_slug = {t.slug: t for _, _, terms in result.mastery for t in terms}
+    bigram, trigram = by_slug["bigram"], by_slug["trigram"]
+    assert bigram.last_failed and not trigram.last_failed
+    assert bigram.cards == 2 and bigram.retrievability < 0.85  # the failed card, not the mean
+
+
+def test_the_mastery_view_never_marks_a_just_failed_term_as_known() -> None:
+    import io
+
+    from rich.console import Console
+
+    from glossary.progress import Stats, TermMastery
+    from glossary.render.stats import mastery_view
+
+    def drawn(last_failed: bool) -> str:
+        term = TermMastery("x", "x-term", 0.9, 2, last_failed)
+        view = Stats(1, 1, 1.0, 1, 1, [], [("t", "Topic", [term])], [], [], None)
+        out = io.StringIO()
+        Console(file=out, width=80, color_system=None).print(mastery_view(view))
+        return out.getvalue().splitlines()[1]
+
+    assert drawn(False).startswith("Topic █") and drawn(True).startswith("Topic ▒")
+    assert "missed last time" in drawn(True)

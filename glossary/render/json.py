@@ -84,7 +84,13 @@ def stats_json(result: Stats) -> dict:
                 "topic": topic,
                 "title": title,
                 "terms": [
-                    {"slug": t.slug, "name": t.name, "retrievability": t.retrievability, "cards": t.cards}
+                    {
+                        "slug": t.slug,
+                        "name": t.name,
+                        "retrievability": t.retrievability,
+                        "cards": t.cards,
+                        "last_failed": t.last_failed,
+                    }
                     for t in terms
                 ],
             }

@@ -25,10 +25,18 @@ def _t(text: str, style: str = "") -> Text:
     return Text(plain(text), style=style)
 
 
-def _style(value: float | None) -> str:
+def _level(term: TermMastery) -> str:
+    """new, weak, shaky or known; a term missed in its latest review is never known."""
+    value = term.retrievability
     if value is None:
-        return "dim"
-    return "red" if value < 0.5 else "yellow" if value < 0.85 else "green"
+        return "new"
+    if value < 0.5:
+        return "weak"
+    return "shaky" if value < 0.85 or term.last_failed else "known"
+
+
+STYLES = {"new": "dim", "weak": "red", "shaky": "yellow", "known": "green"}
+MARKS = {"new": "·", "weak": "░", "shaky": "▒", "known": "█"}
 
 
 def headline(stats: Stats) -> Text:
@@ -61,7 +69,7 @@ def forecast_view(stats: Stats) -> Table:
 def _cell(term: TermMastery) -> Text:
     if term.retrievability is None:
         return Text("·" * BAR_WIDTH, style="dim")
-    return Text(bar(term.retrievability, BAR_WIDTH), style=_style(term.retrievability))
+    return Text(bar(term.retrievability, BAR_WIDTH), style=STYLES[_level(term)])
 
 
 def mastery_view(stats: Stats) -> RenderableType:
@@ -70,15 +78,11 @@ def mastery_view(stats: Stats) -> RenderableType:
     for _topic, title, terms in stats.mastery:
         blocks = Text()
         for term in terms:
-            value = term.retrievability
-            mark = "·" if value is None else "█" if value >= 0.85 else "▒" if value >= 0.5 else "░"
-            blocks.append(mark, style=_style(value))
+            blocks.append(MARKS[_level(term)], style=STYLES[_level(term)])
         seen = [t for t in terms if t.retrievability is not None]
-        parts.append(
-            Text.assemble(
-                _t(f"{title} ", "bold magenta"), blocks, (f"  {len(seen)}/{len(terms)} seen", "dim")
-            )
-        )
+        missed = sum(t.last_failed for t in terms)
+        note = f"  {len(seen)}/{len(terms)} seen" + (f", {missed} missed last time" if missed else "")
+        parts.append(Text.assemble(_t(f"{title} ", "bold magenta"), blocks, (note, "dim")))
         if seen:
             table = Table(box=None, show_header=False, padding=(0, 1, 0, 2))
             table.add_column(no_wrap=True)
