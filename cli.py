@@ -95,7 +95,7 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 
 def _not_found_message(error: NotFound) -> str:
-    """"no term matches 'lstn'. Did you mean: Long Short-Term Memory (long-short-term-memory)?"."""
+    """ "no term matches 'lstn'. Did you mean: Long Short-Term Memory (long-short-term-memory)?"."""
     from glossary.render.safe import plain
 
     message = f"no {error.what} matches '{plain(error.query)}'."
@@ -527,12 +527,36 @@ def demo_group() -> None:
 
 # --- quiz commands (quiz helper) ---
 
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+    from glossary.planning import PlannedCard
+    from glossary.quiz.bank import Bank
+    from glossary.render.quiz import TerminalIO
+
+
+def _now() -> datetime:
+    """The learner's clock (``GLOSSARY_NOW`` when set); a malformed value is a usage error."""
+    from glossary.clock import ClockError, now
+
+    try:
+        return now()
+    except ClockError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _zone() -> tzinfo | None:
+    """The zone day boundaries are drawn in (checked by ``_now`` first)."""
+    from glossary.clock import zone
+
+    return zone()
+
 
 def _comma_list(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
 
 
-def _quiz_io(store: Store, as_json: bool):
+def _quiz_io(store: Store, as_json: bool) -> tuple[TerminalIO, Console]:
     """Terminal or pipe: a person gets prompts and timing; a pipe gets its answers echoed."""
     from glossary.render.cards import term_card
     from glossary.render.quiz import TerminalIO
@@ -559,39 +583,60 @@ def _quiz_io(store: Store, as_json: bool):
     return TerminalIO(console, read_line, interactive, show_card, echo_answers=not interactive), console
 
 
-def _run_quiz(ctx: click.Context, store: Store, bank, plan, seed: int | None, as_json: bool) -> None:
+def _run_quiz(
+    ctx: click.Context, store: Store, bank: Bank, plan: list[PlannedCard], seed: int | None, as_json: bool
+) -> None:
     """Ask the planned cards, print the summary (or JSON) and exit 130 after Ctrl-C."""
     import os
     import random
-    import time
 
-    from glossary.quiz import question_json
+    from glossary.planning import next_due
+    from glossary.render.json import session_json
     from glossary.render.quiz import summary_view
-    from glossary.schedule import answered_json, next_due, run_session
+    from glossary.session import run_session
 
     io, console = _quiz_io(store, as_json)
-    rng = random.Random(seed)
-    result = run_session(store.conn, bank, plan, io, rng, session=f"{int(time.time())}-{os.getpid()}")
+    session = f"{int(_now().timestamp())}-{os.getpid()}"
+    result = run_session(store.conn, bank, plan, io, random.Random(seed), clock=_now, session=session)
     upcoming = next_due(store.conn)
-    console.print(summary_view(result, upcoming))
+    console.print(summary_view(result, _now(), upcoming))
     if as_json:
-        answers = {a.question.card_id: answered_json(a) for a in result.answered}
-        _emit_json(
-            {
-                "stopped": result.stopped,
-                "questions": [{**question_json(q), "result": answers.get(q.card_id)} for q in result.asked],
-                "summary": {"answered": len(result.answered), "correct": result.correct},
-                "next_due": upcoming.isoformat() if upcoming else None,
-            }
-        )
+        _emit_json(session_json(result, upcoming))
     if result.stopped == "interrupt":
         ctx.exit(130)
 
 
-def _bank(store: Store):
-    from glossary.quiz import Bank
+def _bank(store: Store) -> Bank:
+    from glossary.quiz.bank import Bank
 
     return Bank.build(store.terms(), store.all_links())
+
+
+def _quiz_terms(store: Store, topic: str | None, term_list: str | None) -> set[str] | None:
+    """The slugs --topic and --terms allow (None: every term); unknown ones are errors."""
+    slugs: set[str] | None = None
+    if topic is not None:
+        known = [t.topic for t in store.topics()]
+        if topic not in known:
+            raise click.BadParameter(f"unknown topic; choose from {', '.join(known)}", param_hint="'--topic'")
+        slugs = {t.slug for t in store.terms(topic)}
+    if term_list is not None:
+        chosen = {store.find(name).slug for name in _comma_list(term_list) or []}
+        slugs = chosen if slugs is None else slugs & chosen
+    return slugs
+
+
+def _quiz_types(types: str | None) -> list[str] | None:
+    """The question types --types allows (None: every type); an unknown one is a usage error."""
+    from glossary.quiz.base import QTYPES
+
+    wanted = _comma_list(types)
+    unknown = [t for t in wanted or [] if t not in QTYPES]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown type {unknown[0]!r}; choose from {', '.join(QTYPES)}", param_hint="'--types'"
+        )
+    return wanted
 
 
 @cli.command(context_settings=CONTEXT)
@@ -627,30 +672,13 @@ def quiz(
       glossary quiz --terms bigram,trigram --types define,example --seed 1
       printf '1\\n2\\n' | glossary quiz --n 2 --seed 7 --json
     """
-    from datetime import datetime, timezone
+    from glossary.planning import plan_session
 
-    from glossary.quiz import QTYPES
-    from glossary.schedule import plan_session
-
+    now = _now()
     store = _store(ctx)
     bank = _bank(store)
-    slugs: set[str] | None = None
-    if topic is not None:
-        known = [t.topic for t in store.topics()]
-        if topic not in known:
-            raise click.BadParameter(f"unknown topic; choose from {', '.join(known)}", param_hint="'--topic'")
-        slugs = {t.slug for t in store.terms(topic)}
-    if term_list is not None:
-        chosen = {store.find(name).slug for name in _comma_list(term_list) or []}
-        slugs = chosen if slugs is None else slugs & chosen
-    wanted_types = _comma_list(types)
-    if wanted_types is not None:
-        unknown = [t for t in wanted_types if t not in QTYPES]
-        if unknown:
-            raise click.BadParameter(
-                f"unknown type {unknown[0]!r}; choose from {', '.join(QTYPES)}", param_hint="'--types'"
-            )
-    plan = plan_session(store.conn, bank, datetime.now(timezone.utc), count, slugs, wanted_types)
+    slugs, wanted_types = _quiz_terms(store, topic, term_list), _quiz_types(types)
+    plan = plan_session(store.conn, bank, now, count, slugs, wanted_types)
     if not plan:
         raise click.ClickException("no questions match these options.")
     _run_quiz(ctx, store, bank, plan, seed, as_json)
@@ -670,25 +698,22 @@ def review(ctx: click.Context, count: int, seed: int | None, as_json: bool) -> N
     Example:
       glossary review
     """
-    from datetime import datetime, timezone
+    from glossary.planning import next_due, plan_session
 
-    from glossary.schedule import next_due, plan_session
-
+    now = _now()
     store = _store(ctx)
     bank = _bank(store)
-    plan = plan_session(store.conn, bank, datetime.now(timezone.utc), count, due_only=True)
-    if not plan:
-        upcoming = next_due(store.conn)
-        when = upcoming.astimezone().strftime("%Y-%m-%d %H:%M") if upcoming else None
-        if as_json:
-            _emit_json({"due": 0, "next_due": upcoming.isoformat() if upcoming else None})
-            return
-        if when:
-            click.echo(f"Nothing is due. The next card is due {when}.")
-        else:
-            click.echo("Nothing to review yet: start with glossary quiz (or glossary tour).")
+    plan = plan_session(store.conn, bank, now, count, due_only=True)
+    if plan:
+        _run_quiz(ctx, store, bank, plan, seed, as_json)
         return
-    _run_quiz(ctx, store, bank, plan, seed, as_json)
+    upcoming = next_due(store.conn)
+    if as_json:
+        _emit_json({"due": 0, "next_due": upcoming.isoformat() if upcoming else None})
+    elif upcoming:
+        click.echo(f"Nothing is due. The next card is due {upcoming.astimezone(_zone()):%Y-%m-%d %H:%M}.")
+    else:
+        click.echo("Nothing to review yet: start with glossary quiz (or glossary tour).")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -702,15 +727,15 @@ def stats(ctx: click.Context, as_json: bool) -> None:
       glossary stats
       glossary stats --json
     """
-    from datetime import datetime, timezone
+    from glossary.progress import stats as compute_stats
 
-    from glossary.schedule import stats as compute_stats
-    from glossary.schedule import stats_json
-
+    now = _now()
     store = _store(ctx)
     topics = [(t.topic, t.title) for t in store.topics()]
-    result = compute_stats(store.conn, _bank(store), datetime.now(timezone.utc), topics)
+    result = compute_stats(store.conn, _bank(store), now, topics, tz=_zone())
     if as_json:
+        from glossary.render.json import stats_json
+
         _emit_json(stats_json(result))
         return
     from glossary.render.stats import stats_view
@@ -730,9 +755,10 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
       glossary tour
       glossary tour bigram
     """
+    from glossary.planning import tour_cards
     from glossary.render.cards import term_card
-    from glossary.schedule import tour_cards
 
+    _now()  # a malformed GLOSSARY_NOW is reported before anything is shown
     store = _store(ctx)
     slug = store.find(term).slug
     found = store.term(slug)

@@ -116,6 +116,32 @@ class TopicInfo(NamedTuple):
     count: int
 
 
+class CardId(NamedTuple):
+    """One card of the learner's record: a question type asked about a term.
+
+    Written ``"<slug>:<qtype>"`` (``str(card)``) in the store, the JSON and on screen; slugs
+    never hold a colon, so ``parse`` splits at the last one.
+    """
+
+    slug: str
+    qtype: str
+
+    def __str__(self) -> str:
+        return f"{self.slug}:{self.qtype}"
+
+    @classmethod
+    def parse(cls, text: str) -> "CardId":
+        """Read ``"bigram:define"`` back; anything else is a ValueError."""
+        slug, colon, qtype = text.rpartition(":")
+        if not (colon and slug and qtype):
+            raise ValueError(f"not a card id (slug:type): {text!r}")
+        return cls(slug, qtype)
+
+
+# The four FSRS answer buttons, named as the learner sees them (the ratings are FSRS's 1-4).
+RATING_NAMES: Mapping[int, str] = MappingProxyType({1: "Again", 2: "Hard", 3: "Good", 4: "Easy"})
+
+
 class PathStep(NamedTuple):
     """One hop of a chain of links: ``source`` --label--> ``target``."""
 

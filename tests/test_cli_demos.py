@@ -12,7 +12,16 @@ from cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {"COLUMNS": "80", "NO_COLOR": "1"}
-NAMES = ["ngram", "rnn-unroll", "lstm-step", "clipping", "gradient-flow", "next-item", "embedding", "decoding"]
+NAMES = [
+    "ngram",
+    "rnn-unroll",
+    "lstm-step",
+    "clipping",
+    "gradient-flow",
+    "next-item",
+    "embedding",
+    "decoding",
+]
 
 
 def invoke(*args: str, input: bytes | str | None = None):

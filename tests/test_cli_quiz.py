@@ -15,7 +15,8 @@ import pytest
 from rich.console import Console
 
 import cli
-from glossary.quiz import Option, Question
+from glossary.model import CardId
+from glossary.quiz.base import Option, Question
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -31,7 +32,7 @@ def reviews(db_path: Path) -> list[sqlite3.Row]:
 
 def one_question(run, card: str, seed: int = 1) -> dict:
     """The question the CLI would ask for a card (via --json with no answers)."""
-    slug, qtype = card.split(":")
+    slug, qtype = CardId.parse(card)
     result = run(
         "quiz", "--terms", slug, "--types", qtype, "--n", "1", "--seed", str(seed), "--json", input=""
     )
@@ -60,7 +61,7 @@ def one_question(run, card: str, seed: int = 1) -> dict:
 def test_each_multiple_choice_type_is_asked_answered_and_recorded(run, db_path: Path, card: str) -> None:
     asked = one_question(run, card)
     number = next(o["number"] for o in asked["options"] if o["text"] == asked["answer"])
-    slug, qtype = card.split(":")
+    slug, qtype = CardId.parse(card)
     result = run("quiz", "--terms", slug, "--types", qtype, "--n", "1", "--seed", "1", input=f"{number}\n")
     assert result.exit_code == 0 and result.exception is None, result.output
     assert (
@@ -335,3 +336,41 @@ def test_an_imported_terms_markup_and_escapes_stay_inert_in_quiz_and_stats(run, 
     stats = run("stats")
     assert stats.exit_code == 0 and "\x1b" not in stats.output
     assert "[bold]Evil[/] \\x1b]0;owned\\x07" in stats.output
+
+
+def test_the_quiz_and_stats_views_import_no_quiz_engine_at_run_time() -> None:
+    core = ["glossary.quiz", "glossary.planning", "glossary.session", "glossary.progress", "glossary.record"]
+    code = (
+        "import sys, glossary.render.quiz, glossary.render.stats, glossary.render.json; "
+        f"print([m for m in {core!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_peek_is_a_miss_in_the_summary_and_the_json(run) -> None:
+    asked = one_question(run, "bigram:define")
+    number = next(o["number"] for o in asked["options"] if o["text"] == asked["answer"])
+    args = ("quiz", "--terms", "bigram", "--types", "define", "--n", "1", "--seed", "1")
+    result = run(*args, input=f"?\n{number}\n")
+    assert "\u2713 Right." in result.output and "Score: 0/1 right." in result.output
+    assert "Review these cards:\n  glossary show bigram" in result.output
+    next_day = {"GLOSSARY_NOW": (datetime.now(timezone.utc) + timedelta(days=1)).isoformat()}
+    data = json.loads(run(*args, "--json", input=f"?\n{number}\n", env=next_day).stdout)
+    assert data["summary"]["correct"] == 0 and data["questions"][0]["result"]["recalled"] is False
+
+
+def test_stats_show_a_wrong_relation_pick_as_a_relation_error(run) -> None:
+    asked = one_question(run, "forget-gate:relation")
+    wrong = next(o for o in asked["options"] if o["text"] != asked["answer"] and o["slug"])
+    args = ("quiz", "--terms", "forget-gate", "--types", "relation", "--n", "1", "--seed", "1")
+    run(*args, input=f"{wrong['number']}\n")
+    result = run("stats")
+    assert "No confusions recorded." in result.output and "Relation errors" in result.output
+    line = f"  forget gate: you picked {wrong['text']}, the answer is {asked['answer']} (1x)"
+    assert line in result.output.splitlines()
+    data = json.loads(run("stats", "--json").stdout)
+    assert data["confusions"] == []
+    assert data["relation_errors"] == [
+        {"term": "forget gate", "picked": wrong["text"], "answer": asked["answer"], "count": 1}
+    ]

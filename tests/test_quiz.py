@@ -12,26 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glossary.model import Example, Link, Term, lookup_key
-from glossary.quiz import (
-    AGAIN,
-    EASY,
-    GOOD,
-    HARD,
-    MASK,
-    MAX_ANSWER_CHARS,
-    QTYPES,
-    Bank,
-    Question,
-    Reply,
-    edit_distance,
-    grade,
-    make_question,
-    mask,
-    question_json,
-    read_reply,
-    spellings_of,
-)
+from glossary.model import CardId, Example, Link, Term, lookup_key
+from glossary.quiz import COMPUTED_SLUGS, available, make_question
+from glossary.quiz.bank import Bank, spellings_of
+from glossary.quiz.base import AGAIN, EASY, GOOD, HARD, MASK, MAX_ANSWER_CHARS, QTYPES, Question, Reply
+from glossary.quiz.grading import edit_distance, grade, read_reply
+from glossary.quiz.words import mask
+from glossary.render.json import question_json
 from glossary.store import Store
 
 
@@ -46,7 +33,7 @@ def bank(built_db: Path) -> Bank:
 
 
 def ask(bank: Bank, card: str, seed: int = 0) -> Question:
-    question = make_question(bank, card, random.Random(seed))
+    question = make_question(bank, CardId.parse(card), random.Random(seed))
     assert question is not None, card
     return question
 
@@ -66,7 +53,7 @@ def test_define_hides_the_term_and_offers_its_siblings(bank: Bank) -> None:
     assert question.answer == "bigram" and "bigram" in texts
     assert "bigram" not in question.prompt.casefold()
     assert {"trigram", "unigram", "N-gram"} & set(texts), texts  # graph first, not random words
-    assert question.card_id == "bigram:define"
+    assert question.card_id == CardId("bigram", "define") and str(question.card_id) == "bigram:define"
 
 
 def test_meaning_offers_summaries_and_the_right_one(bank: Bank) -> None:
@@ -200,24 +187,25 @@ def test_computed_questions_draw_fresh_numbers(bank: Bank) -> None:
 
 def test_same_seed_gives_the_same_question(bank: Bank) -> None:
     for qtype in QTYPES:
-        slug = next(s for s in bank.terms if qtype in bank.available(s))
-        assert ask(bank, f"{slug}:{qtype}", 9) == ask(bank, f"{slug}:{qtype}", 9)
+        slug = next(s for s in bank.terms if qtype in available(bank, s))
+        card = CardId(slug, qtype)
+        assert make_question(bank, card, random.Random(9)) == make_question(bank, card, random.Random(9))
 
 
 def test_every_type_is_available_somewhere_in_the_bundled_content(bank: Bank) -> None:
-    available = {qtype for slug in bank.terms for qtype in bank.available(slug)}
-    assert available == set(QTYPES)
+    offered = {qtype for slug in bank.terms for qtype in available(bank, slug)}
+    assert offered == set(QTYPES)
 
 
 # --------------------------------------------------------------------------- the property
 
 
-ALL_CARDS: list[str] = []
+ALL_CARDS: list[CardId] = []
 
 
-def _all_cards(bank: Bank) -> list[str]:
+def _all_cards(bank: Bank) -> list[CardId]:
     if not ALL_CARDS:
-        ALL_CARDS.extend(f"{slug}:{qtype}" for slug in bank.terms for qtype in bank.available(slug))
+        ALL_CARDS.extend(CardId(slug, qtype) for slug in bank.terms for qtype in available(bank, slug))
     return ALL_CARDS
 
 
@@ -260,23 +248,23 @@ def small_bank() -> Bank:
 
 def test_small_bank_example_and_define_questions() -> None:
     tiny = small_bank()
-    example = make_question(tiny, "trigram:example", random.Random(0))
+    example = make_question(tiny, CardId("trigram", "example"), random.Random(0))
     assert example is not None and example.prompt == "\u201cthe bell tolls\u201d is which kind of N-gram?"
     assert [o.text for o in sorted(example.options, key=lambda o: o.text)] == ["bigram", "trigram"]
-    define = make_question(tiny, "bigram:define", random.Random(0))
+    define = make_question(tiny, CardId("bigram", "define"), random.Random(0))
     assert define is not None and len(define.options) == 3
 
 
 def test_a_term_alone_gets_no_multiple_choice_question() -> None:
     alone = Bank.build([Term("x", "x-term", "s", "d", "src", "t")], [])
-    assert make_question(alone, "x:define", random.Random(0)) is None
-    assert make_question(alone, "x:recall", random.Random(0)) is not None
+    assert make_question(alone, CardId("x", "define"), random.Random(0)) is None
+    assert make_question(alone, CardId("x", "recall"), random.Random(0)) is not None
 
 
 def test_unknown_cards_give_no_question() -> None:
     tiny = small_bank()
-    assert make_question(tiny, "missing:define", random.Random(0)) is None
-    assert make_question(tiny, "bigram:nonsense", random.Random(0)) is None
+    assert make_question(tiny, CardId("missing", "define"), random.Random(0)) is None
+    assert make_question(tiny, CardId("bigram", "nonsense"), random.Random(0)) is None
 
 
 def test_introduction_order_puts_parents_first(bank: Bank) -> None:
@@ -358,7 +346,7 @@ def test_question_json_numbers_options_from_one(bank: Bank) -> None:
 
 
 def test_over_long_answer_limit_is_the_documented_one() -> None:
-    question = make_question(small_bank(), "bigram:recall", random.Random(0))
+    question = make_question(small_bank(), CardId("bigram", "recall"), random.Random(0))
     assert question is not None
     assert read_reply(question, "x" * MAX_ANSWER_CHARS).kind == "answer"
     assert read_reply(question, "x" * (MAX_ANSWER_CHARS + 1)).kind == "invalid"
@@ -408,10 +396,10 @@ def test_random_glossaries_never_give_a_duplicate_or_missing_answer(bank: Bank, 
     rng = random.Random(seed)
     assert sorted(bank.introduction_order()) == sorted(bank.terms)
     for slug in bank.terms:
-        for qtype in bank.available(slug):
+        for qtype in available(bank, slug):
             if qtype == "computed":
                 continue
-            question = make_question(bank, f"{slug}:{qtype}", rng)
+            question = make_question(bank, CardId(slug, qtype), rng)
             if question is None:  # too few distinct options in a tiny glossary is allowed
                 assert qtype != "recall"
                 continue
@@ -428,8 +416,6 @@ def test_random_glossaries_never_give_a_duplicate_or_missing_answer(bank: Bank, 
             )
 
 
-def test_every_term_with_a_computed_question_has_its_maker() -> None:
-    from glossary.computed import COMPUTED
-    from glossary.quiz import COMPUTED_SLUGS
-
-    assert set(COMPUTED) == COMPUTED_SLUGS
+def test_only_the_terms_with_a_computed_maker_offer_a_computed_question(bank: Bank) -> None:
+    offering = {slug for slug in bank.terms if "computed" in available(bank, slug)}
+    assert offering == COMPUTED_SLUGS

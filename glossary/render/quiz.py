@@ -2,21 +2,27 @@
 
 Questions carry stored text (summaries, names, examples), so every piece goes through ``plain``
 inside ``Text``: an imported term cannot style or move the learner's terminal. ``TerminalIO`` is
-the one place a quiz prints and reads; the core (``glossary.schedule.run_session``) only calls it.
+the one place a quiz prints and reads; the core (``glossary.session.run_session``) only calls it.
+The core's records are imported for types only: drawing a question never loads the quiz engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from glossary.quiz import RATING_NAMES, Question
+from glossary.model import RATING_NAMES
 from glossary.render.safe import plain
-from glossary.schedule import Answered, SessionResult
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from glossary.quiz.base import Question
+    from glossary.session import Answered, SessionResult
 
 TYPE_LABELS = {
     "define": "which term?",
@@ -73,19 +79,20 @@ def feedback_view(answered: Answered) -> RenderableType:
         head.append(_t(question.answer, "bold"))
         head.append(".")
     if verdict.peeked:
-        head.append(" (You opened the card, so it comes back soon.)", style="dim")
+        head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
     lines: list[RenderableType] = [head, _t(question.reason)]
     footer = Text(
-        f"Rated {RATING_NAMES[verdict.rating]}; next review {_when(answered.recorded.due)}. ", "dim"
+        f"Rated {RATING_NAMES[verdict.rating]}; next review "
+        f"{_when(answered.recorded.due, answered.recorded.reviewed_at)}. ",
+        "dim",
     )
     footer.append_text(_t(f"Card: glossary show {question.answer_slug or question.slug}", "dim"))
     lines.append(footer)
     return Group(*lines)
 
 
-def _when(due: datetime, now: datetime | None = None) -> str:
-    """'in 10 minutes', 'in 3 days': the next review in words."""
-    now = now or datetime.now(timezone.utc)
+def _when(due: datetime, now: datetime) -> str:
+    """'in 10 minutes', 'in 3 days': the next review in words, counted from ``now``."""
     seconds = (due - now).total_seconds()
     if seconds < 30:
         return "now"
@@ -96,7 +103,7 @@ def _when(due: datetime, now: datetime | None = None) -> str:
     return "in 1 minute"
 
 
-def summary_view(result: SessionResult, next_due: datetime | None = None) -> RenderableType:
+def summary_view(result: SessionResult, now: datetime, next_due: datetime | None = None) -> RenderableType:
     """The end of a session: the score, what was missed, how it ended and what comes next."""
     answered = len(result.answered)
     stopped = {
@@ -109,16 +116,16 @@ def summary_view(result: SessionResult, next_due: datetime | None = None) -> Ren
     if stopped:
         lines.append(Text(f"{stopped} Every answer you gave is saved.", style="dim"))
     if answered:
-        lines.append(Text(f"Score: {result.correct}/{answered} right.", style="bold"))
+        lines.append(Text(f"Score: {result.recalled}/{answered} right.", style="bold"))
     else:
         lines.append(Text("No answers recorded.", style="bold"))
-    missed = [a for a in result.answered if not a.grade.correct]
+    missed = [a for a in result.answered if not a.recalled]
     if missed:
         lines.append(Text("Review these cards:"))
         for slug in dict.fromkeys(a.question.answer_slug or a.question.slug for a in missed):
             lines.append(Text.assemble("  glossary show ", _t(slug)))
     if next_due is not None:
-        lines.append(Text(f"Next review {_when(next_due)}.", style="dim"))
+        lines.append(Text(f"Next review {_when(next_due, now)}.", style="dim"))
     return Group(*lines)
 
 

@@ -6,6 +6,7 @@ Bars and blocks repeat the digits next to them, so the view reads the same with 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -13,7 +14,9 @@ from rich.text import Text
 
 from glossary.render.charts import bar
 from glossary.render.safe import plain
-from glossary.schedule import Stats, TermMastery
+
+if TYPE_CHECKING:
+    from glossary.progress import Stats, TermMastery
 
 BAR_WIDTH = 20
 
@@ -22,10 +25,18 @@ def _t(text: str, style: str = "") -> Text:
     return Text(plain(text), style=style)
 
 
-def _style(value: float | None) -> str:
+def _level(term: TermMastery) -> str:
+    """new, weak, shaky or known; a term missed in its latest review is never known."""
+    value = term.retrievability
     if value is None:
-        return "dim"
-    return "red" if value < 0.5 else "yellow" if value < 0.85 else "green"
+        return "new"
+    if value < 0.5:
+        return "weak"
+    return "shaky" if value < 0.85 or term.last_failed else "known"
+
+
+STYLES = {"new": "dim", "weak": "red", "shaky": "yellow", "known": "green"}
+MARKS = {"new": "·", "weak": "░", "shaky": "▒", "known": "█"}
 
 
 def headline(stats: Stats) -> Text:
@@ -58,7 +69,7 @@ def forecast_view(stats: Stats) -> Table:
 def _cell(term: TermMastery) -> Text:
     if term.retrievability is None:
         return Text("·" * BAR_WIDTH, style="dim")
-    return Text(bar(term.retrievability, BAR_WIDTH), style=_style(term.retrievability))
+    return Text(bar(term.retrievability, BAR_WIDTH), style=STYLES[_level(term)])
 
 
 def mastery_view(stats: Stats) -> RenderableType:
@@ -67,15 +78,11 @@ def mastery_view(stats: Stats) -> RenderableType:
     for _topic, title, terms in stats.mastery:
         blocks = Text()
         for term in terms:
-            value = term.retrievability
-            mark = "·" if value is None else "█" if value >= 0.85 else "▒" if value >= 0.5 else "░"
-            blocks.append(mark, style=_style(value))
+            blocks.append(MARKS[_level(term)], style=STYLES[_level(term)])
         seen = [t for t in terms if t.retrievability is not None]
-        parts.append(
-            Text.assemble(
-                _t(f"{title} ", "bold magenta"), blocks, (f"  {len(seen)}/{len(terms)} seen", "dim")
-            )
-        )
+        missed = sum(t.last_failed for t in terms)
+        note = f"  {len(seen)}/{len(terms)} seen" + (f", {missed} missed last time" if missed else "")
+        parts.append(Text.assemble(_t(f"{title} ", "bold magenta"), blocks, (note, "dim")))
         if seen:
             table = Table(box=None, show_header=False, padding=(0, 1, 0, 2))
             table.add_column(no_wrap=True)
@@ -99,6 +106,17 @@ def confusions_view(stats: Stats) -> RenderableType:
     return Group(*lines)
 
 
+def relation_errors_view(stats: Stats) -> RenderableType | None:
+    """ "forget gate: you picked RNN, the answer is LSTM (1x)": links the learner misplaced."""
+    if not stats.relation_errors:
+        return None
+    lines = [Text("Relation errors", style="bold")]
+    for term, picked, answer, count in stats.relation_errors[:10]:
+        lines.append(Text.assemble("  ", _t(term, "bold"), ": you picked ", _t(picked), ", the answer is ",
+                                   _t(answer), f" ({count}x)"))  # fmt: skip
+    return Group(*lines)
+
+
 def stats_view(stats: Stats) -> RenderableType:
     """Everything ``glossary stats`` shows, top to bottom."""
     if stats.reviews == 0:
@@ -107,4 +125,7 @@ def stats_view(stats: Stats) -> RenderableType:
         intro = headline(stats)
     parts: list[RenderableType] = [intro, Text(), forecast_view(stats), Text(), mastery_view(stats)]
     parts += [Text(), confusions_view(stats)]
+    relation_errors = relation_errors_view(stats)
+    if relation_errors is not None:
+        parts += [Text(), relation_errors]
     return Group(*parts)

@@ -3,22 +3,24 @@
 Clip a gradient to a norm, count the bigrams of a sentence, pick the next word from a count
 table, call a spectral radius vanishing or exploding, read the forget gate's value for a bias.
 NumPy and ``seqml`` are imported inside each maker, so only a quiz that asks one pays for them.
+Which term gets which maker is registered in ``glossary.quiz.COMPUTED``.
 Wrong options are the mistakes a learner actually makes (clip-by-value for clip-by-norm, the
 overall most frequent word for the most frequent continuation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from glossary.model import lookup_key
-from glossary.quiz import MULTIPLE_CHOICE, Bank, Option, Question, _quoted, _shuffled
+from glossary.quiz.base import MULTIPLE_CHOICE, Option, Question, quoted, shuffled
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from glossary.quiz import Rng
+    from glossary.quiz.bank import Bank
+    from glossary.quiz.base import Rng
 
 
 def _np_rng(rng: Rng) -> np.random.Generator:
@@ -37,7 +39,7 @@ def _number_options(values: Sequence[tuple[str, str]], answer: str, rng: Rng) ->
         unique.setdefault(text, (text, slug))
     if answer not in unique:
         raise ValueError("the answer must be among the options")
-    return tuple(Option(text, slug) for text, slug in _shuffled(rng, list(unique.values())))
+    return tuple(Option(text, slug) for text, slug in shuffled(rng, list(unique.values())))
 
 
 # Pythagorean quadruples a^2 + b^2 + c^2 = d^2: gradients whose norms are whole numbers.
@@ -114,10 +116,10 @@ def computed_bigram_count(bank: Bank, slug: str, rng: Rng) -> Question:
     return Question(
         slug,
         "computed",
-        f"How many distinct bigrams are in {_quoted(sentence)}?",
+        f"How many distinct bigrams are in {quoted(sentence)}?",
         answer,
         "",
-        f"{len(tokens)} words give {total} bigrams in a row, but {', '.join(map(_quoted, repeated))} "
+        f"{len(tokens)} words give {total} bigrams in a row, but {', '.join(map(quoted, repeated))} "
         f"repeat{'s' if len(repeated) == 1 else ''}, so {distinct} are distinct.",
         options,
     )
@@ -157,12 +159,12 @@ def computed_next_word(bank: Bank, slug: str, rng: Rng) -> Question:
     return Question(
         slug,
         "computed",
-        f"A bigram model counted these pairs. Which word does it predict after {_quoted(context)}?",
+        f"A bigram model counted these pairs. Which word does it predict after {quoted(context)}?",
         answer,
         "",
-        f"Only pairs starting with {_quoted(context)} count: {_quoted(context + ' ' + answer)} "
+        f"Only pairs starting with {quoted(context)} count: {quoted(context + ' ' + answer)} "
         f"has {int(after_context[best])} of {int(after_context.sum())} (P = {share:.2f}); "
-        f"{_quoted(followers[trap])} is more frequent only overall.",
+        f"{quoted(followers[trap])} is more frequent only overall.",
         options,
         detail=tuple(rows),
     )
@@ -245,12 +247,3 @@ def np_array(value: float):
     import numpy as np
 
     return np.asarray(value, dtype=float)
-
-
-COMPUTED: dict[str, Callable[[Bank, str, Rng], Question]] = {
-    "gradient-clipping": computed_clipping,
-    "bigram": computed_bigram_count,
-    "n-gram": computed_next_word,
-    "vanishing-gradient-problem": computed_spectral,
-    "forget-gate": computed_forget_gate,
-}

@@ -1,0 +1,142 @@
+"""The content indexed for question making: neighbours by relation, every spelling, link order.
+
+Wrong options come from the link graph first (contrast and compare partners, siblings under the
+same parent, neighbours), so a mistake says something: picking "trigram" for "bigram" is a
+confusion worth logging, picking a random word is not. ``tiers`` ranks the candidates and
+``introduction_order`` decides which term a new learner meets first.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from glossary.model import RELATION_BY_KEY, Link, Term, lookup_key
+from glossary.quiz.base import fold_text, shuffled
+
+if TYPE_CHECKING:
+    from glossary.quiz.base import Rng
+
+
+@dataclass
+class Bank:
+    """Terms and links indexed for question making: neighbours, siblings, spellings, intro order."""
+
+    terms: dict[str, Term]
+    links: tuple[Link, ...]
+    neighbours: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # slug -> key -> slugs
+    spellings: dict[str, str] = field(default_factory=dict)  # folded spelling -> slug
+    position: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, terms: Iterable[Term], links: Iterable[Link]) -> Bank:
+        """Index once per session; every question after that is a few dictionary look-ups."""
+        bank = cls({t.slug: t for t in terms}, tuple(links))
+        bank.position = {slug: i for i, slug in enumerate(bank.terms)}
+        for slug in bank.terms:
+            bank.neighbours[slug] = {}
+        for link in bank.links:
+            if link.source not in bank.terms or link.target not in bank.terms:
+                continue
+            relation = RELATION_BY_KEY[link.relation]
+            bank.neighbours[link.source].setdefault(relation.key, set()).add(link.target)
+            bank.neighbours[link.target].setdefault(relation.inverse_key, set()).add(link.source)
+        for term in bank.terms.values():
+            for spelling in spellings_of(term):
+                bank.spellings.setdefault(lookup_key(spelling), term.slug)
+        return bank
+
+    def related(self, slug: str, *keys: str) -> set[str]:
+        """Terms linked to ``slug`` by any of the relation keys (written from ``slug``'s end)."""
+        found: set[str] = set()
+        for key in keys:
+            found |= self.neighbours.get(slug, {}).get(key, set())
+        return found
+
+    def tiers(self, slug: str) -> list[set[str]]:
+        """Candidate wrong answers for ``slug``, most instructive first."""
+        rivals = self.related(slug, "contrast", "compare")
+        parents = self.related(slug, "is-a", "part-of")
+        siblings = set()
+        for parent in parents:
+            siblings |= self.related(parent, "has-kind", "has-part")
+        family = siblings | parents | self.related(slug, "has-kind", "has-part")
+        near = set().union(*self.neighbours.get(slug, {}).values()) if self.neighbours.get(slug) else set()
+        far = set()
+        for other in near:
+            far |= set().union(*self.neighbours[other].values())
+        topic = {s for s, t in self.terms.items() if t.topic == self.terms[slug].topic}
+        rest = set(self.terms)
+        return [rivals, family, near, far, topic, rest]
+
+    def distractors(
+        self, answer: str, rng: Rng, exclude: set[str], count: int, show: Callable[[str], str]
+    ) -> list[str]:
+        """Up to ``count`` wrong terms, graph first, whose shown text is unique among the options."""
+        chosen: list[str] = []
+        seen_text = {fold_text(show(answer))}
+        used = {answer} | exclude
+        for tier in self.tiers(answer):
+            for slug in shuffled(rng, sorted(tier - used)):
+                if len(chosen) == count:
+                    return chosen
+                text = fold_text(show(slug))
+                if not text or text in seen_text or lookup_key(show(slug)) in self.keys_of(answer):
+                    continue
+                seen_text.add(text)
+                used.add(slug)
+                chosen.append(slug)
+            used |= tier
+        return chosen
+
+    def keys_of(self, slug: str) -> set[str]:
+        """Every spelling of ``slug``, folded for lookup (no option may spell the answer)."""
+        return {lookup_key(s) for s in spellings_of(self.terms[slug])}
+
+    def introduction_order(self) -> list[str]:
+        """Terms in an order that respects the links: N-gram before bigram, RNN before LSTM.
+
+        A term waits for its prerequisites: the kind it is a kind of, the whole it is part of, the
+        problem it addresses or mitigates, the thing it is used in. Among the terms ready, the most
+        linked comes first (the hubs a learner needs most), then pack order, so the result is stable.
+        """
+        before: dict[str, set[str]] = {slug: set() for slug in self.terms}
+        for link in self.links:
+            known = link.source in before and link.target in before and link.source != link.target
+            if known and link.relation in ("is-a", "part-of", "addresses", "mitigates", "used-in"):
+                before[link.source].add(link.target)
+        waiting = {slug: set(prereqs) for slug, prereqs in before.items()}
+        dependants: dict[str, list[str]] = {slug: [] for slug in self.terms}
+        for slug, prereqs in before.items():
+            for prereq in prereqs:
+                dependants[prereq].append(slug)
+        degree = {slug: sum(len(v) for v in self.neighbours[slug].values()) for slug in self.terms}
+
+        def rank(slug: str) -> tuple[int, int]:
+            return (-degree[slug], self.position[slug])
+
+        ready = [(rank(s), s) for s, w in waiting.items() if not w]
+        heapq.heapify(ready)
+        order: list[str] = []
+        placed: set[str] = set()
+        while len(order) < len(self.terms):
+            if not ready:  # a cycle: release the earliest waiting term in pack order
+                slug = min((s for s in self.terms if s not in placed), key=self.position.__getitem__)
+                heapq.heappush(ready, (rank(slug), slug))
+            _, slug = heapq.heappop(ready)
+            if slug in placed:
+                continue
+            placed.add(slug)
+            order.append(slug)
+            for dependant in dependants[slug]:
+                waiting[dependant].discard(slug)
+                if not waiting[dependant] and dependant not in placed:
+                    heapq.heappush(ready, (rank(dependant), dependant))
+        return order
+
+
+def spellings_of(term: Term) -> list[str]:
+    """Every way to write a term: name, abbreviation, aliases and the slug."""
+    return [s for s in (term.name, term.abbreviation, *term.aliases, term.slug.replace("-", " ")) if s]
