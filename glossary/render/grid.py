@@ -20,25 +20,25 @@ class Grid:
 
     def __init__(
         self,
-        headers: Sequence[str],
+        headers: Sequence[str] | None,
         rows: Sequence[Sequence[str]],
         left: Sequence[bool] | None = None,
         indent: int = 0,
     ) -> None:
-        self.headers = list(headers)
+        self.headers = list(headers) if headers is not None else None  # None: no header line
         self.rows = [list(row) for row in rows]
-        if any(len(row) != len(self.headers) for row in self.rows):
-            raise ValueError("every row needs one cell per header")
-        self.left = list(left) if left is not None else [False] * len(self.headers)
+        columns = len(self.headers) if self.headers is not None else len(self.rows[0]) if self.rows else 0
+        if any(len(row) != columns for row in self.rows):
+            raise ValueError("every row needs one cell per column")
+        self.left = list(left) if left is not None else [False] * columns
         self.indent = indent
-        self.widths = [
-            max(len(cell) for cell in column) for column in zip(self.headers, *self.rows, strict=True)
-        ]
+        every = ([self.headers] if self.headers is not None else []) + self.rows
+        self.widths = [max(len(cell) for cell in column) for column in zip(*every, strict=True)]
 
     @property
     def width(self) -> int:
         """Columns the grid needs: cell widths, gaps and the indent."""
-        return self.indent + sum(self.widths) + GAP * (len(self.widths) - 1)
+        return self.indent + sum(self.widths) + GAP * max(len(self.widths) - 1, 0)
 
     def _line(self, cells: Sequence[str]) -> str:
         """One row, aligned; trailing spaces stripped."""
@@ -50,10 +50,13 @@ class Grid:
 
     def text(self, header_style: str = "bold") -> Text:
         """The header line (styled) then one line per row, joined with newlines."""
+        lines = [self._line(row) for row in self.rows]
         result = Text()
-        result.append(self._line(self.headers), style=header_style)
-        for row in self.rows:
-            result.append("\n" + self._line(row))
+        if self.headers is not None:
+            result.append(self._line(self.headers), style=header_style)
+            if lines:
+                result.append("\n")
+        result.append("\n".join(lines))
         return result
 
 
