@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 DIVERGENCE_FACTOR = 1e6  # a loss this many times the starting loss counts as diverged
+REGIME_TOLERANCE = 1e-9  # relative slack at lr * lambda_max = 1 and 2, for rounding
 CONVERGED_FRACTION = 1e-2  # excess loss below 1% of the starting excess counts as converged
 
 
@@ -88,12 +89,16 @@ class DescentRun:
 def make_regression_data(
     samples: int,
     rng: np.random.Generator,
-    scales: tuple[float, ...] = (1.0, 0.3),
-    true_weight: tuple[float, ...] = (2.0, -3.0),
+    scales: tuple[float, ...] = (1.0, 0.25),
+    true_weight: tuple[float, ...] = (2.0, -8.0),
     true_bias: float = 0.5,
     noise: float = 0.1,
 ) -> RegressionData:
-    """y = x w + b + noise, with feature j drawn from N(0, scales[j]^2)."""
+    """y = x w + b + noise, with feature j drawn from N(0, scales[j]^2).
+
+    The defaults make one direction of the loss 16 times flatter than the other (scale 0.25)
+    and give it a large weight, so a small learning rate visibly crawls along it.
+    """
     if samples < 2:
         raise ValueError(f"samples must be >= 2, got {samples}")
     if len(scales) != len(true_weight):
@@ -155,12 +160,19 @@ def _check_lr(lr: float) -> float:
 
 
 def learning_rate_regime(lr: float, x: np.typing.ArrayLike) -> str:
-    """What full-batch gradient descent at ``lr`` does on this data: converges, overshoots, diverges."""
+    """What full-batch gradient descent at ``lr`` does on this data: converges, overshoots, diverges.
+
+    lr * lambda_max is compared with 1 and 2 allowing for rounding (1e-9 relative), so the
+    exact multiples of the critical rate land where the algebra puts them: 0.5x is lr =
+    1/lambda_max (the steepest error vanishes in one step) and reads "converges"; 1x reads
+    "diverges", since there the steepest error flips sign forever without shrinking.
+    """
     lr = _check_lr(lr)
     lambda_max = float(np.linalg.eigvalsh(hessian(x))[-1])
-    if lr * lambda_max >= 2:
+    product = lr * lambda_max
+    if product >= 2 * (1 - REGIME_TOLERANCE):
         return "diverges"
-    return "overshoots" if lr * lambda_max > 1 else "converges"
+    return "overshoots" if product > 1 + REGIME_TOLERANCE else "converges"
 
 
 def contraction_factor(lr: float, x: np.typing.ArrayLike) -> float:

@@ -93,6 +93,9 @@ def test_learning_rate_regime_names_the_three_bands_around_one_and_two_over_lamb
     assert learning_rate_regime(0.49 * critical, data.x) == "converges"
     assert learning_rate_regime(0.51 * critical, data.x) == "overshoots"
     assert learning_rate_regime(1.0001 * critical, data.x) == "diverges"
+    # The exact multiples land where the algebra puts them, whatever the rounding of 2/lambda.
+    assert learning_rate_regime(0.5 * critical, data.x) == "converges"
+    assert learning_rate_regime(1.0 * critical, data.x) == "diverges"
     with pytest.raises(ValueError, match="positive finite"):
         learning_rate_regime(0.0, data.x)
 

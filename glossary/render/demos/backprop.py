@@ -6,9 +6,9 @@ in blocks (as NumPy does) instead of wrapping, so no number is ever split or cut
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
@@ -32,13 +32,15 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "(" + ", ".join(str(n) for n in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def matrix_lines(array: np.ndarray, width: int) -> list[Text]:
+def matrix_lines(array: Any, width: int) -> list[Text]:
     """The array's rows as aligned lines, split into column blocks that fit ``width``."""
-    rows = np.atleast_2d(array)
-    cells = [[value(float(v)) for v in row] for row in rows.tolist()]
+    rows = array.tolist()
+    if not isinstance(rows[0], list):  # a vector prints as one row
+        rows = [rows]
+    cells = [[value(float(v)) for v in row] for row in rows]
     cell_width = max(len(cell) for row in cells for cell in row)
     per_block = max(1, (width - INDENT + GAP) // (cell_width + GAP))
-    columns = rows.shape[1]
+    columns = len(rows[0])
     lines: list[Text] = []
     for start in range(0, columns, per_block):
         stop = min(start + per_block, columns)
@@ -77,7 +79,7 @@ class BackpropView:
         rows = []
         for index, target in enumerate(forward.target.tolist()):
             p = float(forward.probabilities[index, target])
-            rows.append([str(index), str(target), f"{p:.4f}", f"{-np.log(p):.4f}"])
+            rows.append([str(index), str(target), f"{p:.4f}", f"{-math.log(p):.4f}"])
         return Grid(["example", "y", "p(y)", "-log p(y)"], rows)
 
     def _checks(self) -> Grid:
