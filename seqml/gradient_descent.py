@@ -120,7 +120,7 @@ def _check_data(x: np.ndarray, y: np.ndarray | None = None) -> None:
 def mse_loss(x: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: float) -> float:
     """(1/N) ||x w + b - y||^2, nn.MSELoss with its default mean reduction."""
     residual = x @ weight + bias - y
-    return float(np.mean(residual * residual))
+    return float(residual @ residual) / residual.shape[0]
 
 
 def mse_gradient(x: np.ndarray, y: np.ndarray, weight: np.ndarray, bias: float) -> tuple[np.ndarray, float]:
@@ -237,26 +237,27 @@ def descend(
     limit = DIVERGENCE_FACTOR * max(losses[0], np.finfo(np.float64).tiny)
     order, position = np.arange(samples), samples  # position == samples: reshuffle first
     diverged_at = None
-    for step in range(1, steps + 1):
-        if batch < samples:
-            if position + batch > samples:
-                order, position = rng.permutation(samples), 0
-            rows = order[position : position + batch]
-            position += batch
-            x_batch, y_batch = x[rows], y[rows]
-        else:
-            x_batch, y_batch = x, y
-        # A diverging run may overflow on its last step: that is detected below, not warned about.
-        with np.errstate(over="ignore", invalid="ignore"):
+    # A diverging run may overflow on its last step: that is detected below, not warned about.
+    # One errstate around the loop: entering it every step cost a third of a small run's time.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(1, steps + 1):
+            if batch < samples:
+                if position + batch > samples:
+                    order, position = rng.permutation(samples), 0
+                rows = order[position : position + batch]
+                position += batch
+                x_batch, y_batch = x[rows], y[rows]
+            else:
+                x_batch, y_batch = x, y
             grad_weight, grad_bias = mse_gradient(x_batch, y_batch, weight, bias)
             new_weight, new_bias = sgd_step(weight, bias, grad_weight, grad_bias, lr)
             loss = mse_loss(x, y, new_weight, new_bias)
-        if not math.isfinite(loss) or loss > limit:
-            losses.append(loss if math.isfinite(loss) else math.inf)
-            diverged_at = step
-            break
-        weight, bias = new_weight, new_bias
-        losses.append(loss)
+            if not math.isfinite(loss) or loss > limit:
+                losses.append(loss if math.isfinite(loss) else math.inf)
+                diverged_at = step
+                break
+            weight, bias = new_weight, new_bias
+            losses.append(loss)
     curve = np.array(losses)
     if diverged_at is not None or curve[-1] > curve[0]:  # blew up, or is growing when time ran out
         verdict = "diverges"
