@@ -1,0 +1,70 @@
+"""Aligned columns of numbers as plain Text lines: no table padding, so no line ends in spaces.
+
+Rich tables pad every cell to its column's width, which leaves trailing whitespace on piped
+output and folds numbers when the console is narrow. A grid knows its own width, so a view can
+ask ``width`` first and choose which columns to show; cells are never cut.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from rich.text import Text
+
+GAP = 2  # spaces between columns
+
+
+class Grid:
+    """Rows of text cells under a header; each column right-aligned unless marked left."""
+
+    def __init__(
+        self,
+        headers: Sequence[str] | None,
+        rows: Sequence[Sequence[str]],
+        left: Sequence[bool] | None = None,
+        indent: int = 0,
+    ) -> None:
+        self.headers = list(headers) if headers is not None else None  # None: no header line
+        self.rows = [list(row) for row in rows]
+        columns = len(self.headers) if self.headers is not None else len(self.rows[0]) if self.rows else 0
+        if any(len(row) != columns for row in self.rows):
+            raise ValueError("every row needs one cell per column")
+        self.left = list(left) if left is not None else [False] * columns
+        self.indent = indent
+        every = ([self.headers] if self.headers is not None else []) + self.rows
+        self.widths = [max(len(cell) for cell in column) for column in zip(*every, strict=True)]
+
+    @property
+    def width(self) -> int:
+        """Columns the grid needs: cell widths, gaps and the indent."""
+        return self.indent + sum(self.widths) + GAP * max(len(self.widths) - 1, 0)
+
+    def _line(self, cells: Sequence[str]) -> str:
+        """One row, aligned; trailing spaces stripped."""
+        parts = [
+            cell.ljust(width) if left else cell.rjust(width)
+            for cell, width, left in zip(cells, self.widths, self.left, strict=True)
+        ]
+        return (" " * self.indent + (" " * GAP).join(parts)).rstrip()
+
+    def text(self, header_style: str = "bold") -> Text:
+        """The header line (styled) then one line per row, joined with newlines."""
+        lines = [self._line(row) for row in self.rows]
+        result = Text()
+        if self.headers is not None:
+            result.append(self._line(self.headers), style=header_style)
+            if lines:
+                result.append("\n")
+        result.append("\n".join(lines))
+        return result
+
+
+def wrapped(text: str, width: int, style: str = "") -> Text:
+    """Prose wrapped at spaces to ``width``: rich's own wrap leaves a space at each line's end.
+
+    Words (and so numbers and formulas without spaces) are never split; a word longer than the
+    width stays whole on its own line.
+    """
+    lines = textwrap.wrap(text, width=max(width, 1), break_long_words=False, break_on_hyphens=False)
+    return Text("\n".join(lines), style=style)
