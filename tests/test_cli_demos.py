@@ -19,6 +19,9 @@ NAMES = [
     "clipping",
     "gradient-flow",
     "next-item",
+    "activations",
+    "backprop",
+    "gradient-descent",
     "embedding",
     "decoding",
 ]

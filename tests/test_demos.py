@@ -58,6 +58,9 @@ def test_registry_lists_every_demo_in_its_teaching_order() -> None:
         "clipping",
         "gradient-flow",
         "next-item",
+        "activations",
+        "backprop",
+        "gradient-descent",
         "embedding",
         "decoding",
     ]
@@ -81,6 +84,9 @@ def test_demo_parameter_names_match_the_brief() -> None:
         "clipping": ["max_norm", "method", "p"],
         "gradient-flow": ["rho", "steps", "forget_bias"],
         "next-item": ["users", "items", "k"],
+        "activations": ["low", "high", "points", "function", "temperature", "logits"],
+        "backprop": ["hidden", "activation", "batch", "layers"],
+        "gradient-descent": ["lr", "steps", "batch"],
         "embedding": ["text", "min_count", "max_size", "word", "dim", "window", "table", "corpus"],
         "decoding": ["text", "width", "n", "model", "max_words", "length_alpha", "corpus"],
     }

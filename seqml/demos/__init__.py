@@ -49,6 +49,9 @@ DEMO_MODULES = (
     "clipping",
     "gradient_flow",
     "next_item",
+    "activations",
+    "backprop",
+    "gradient_descent",
     "embedding",
     "decoding",
 )
