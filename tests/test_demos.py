@@ -392,3 +392,8 @@ def test_a_huge_bad_value_is_cut_short_in_the_error() -> None:
     with pytest.raises(ParamError) as caught:
         validate_params(DEMOS["ngram"], {"n": "9" * 5000})
     assert len(str(caught.value)) < 100 and str(caught.value).endswith("...")
+
+
+def test_ngram_unigram_perplexity_is_finite_for_mle_and_witten_bell() -> None:
+    shown = {p.model: p.perplexity for p in run("ngram", n="1", text="three blind mice").predictions}
+    assert math.isfinite(shown["mle"]) and math.isfinite(shown["witten-bell"])

@@ -428,3 +428,11 @@ def test_every_public_ngram_name_is_reachable_from_the_package() -> None:
     for module in (base, counted, kenlm):
         public = set(module.__all__) - {"COUNTED_MODELS", "fit_counted"}
         assert public <= set(dir(ngram)), module.__name__
+
+
+@pytest.mark.parametrize("kind", ["mle", "witten-bell"])
+def test_unigram_perplexity_is_finite_for_known_words_as_in_nltk(kind: str) -> None:
+    # At N = 1 training adds no </s> (NLTK pads N-1 = 0), so scoring one would always give 0.
+    lm = fit(DOC_CORPUS, 1, model=kind)
+    assert lm.perplexity([["a", "b", "c"]]) == pytest.approx(4.95289087334194, abs=1e-10)  # nltk 3.10.4
+    assert lm.evaluation_ngrams([["a", "b", "c"]]).shape == (3, 1)
