@@ -319,9 +319,11 @@ def test_ngram_pads_a_short_context_with_the_sentence_start() -> None:
     assert run("ngram", n="1").context == ()
 
 
-def test_ngram_rejects_an_order_longer_than_every_sentence() -> None:
-    with pytest.raises(ParamError, match="n must be at most 2"):
-        run("ngram", corpus_text="a b\nc\n", n="3")
+def test_ngram_trains_an_order_longer_than_every_sentence_on_the_padding() -> None:
+    result = run("ngram", corpus_text="a b\nc\n", n="3", text="a")
+    assert result.context == ("<s>", "a")
+    kenlm = next(p for p in result.predictions if p.model == "modified-kneser-ney")
+    assert kenlm.top[0][0] == "b" and math.isfinite(kenlm.perplexity)
 
 
 def test_ngram_perplexity_is_infinite_for_mle_and_finite_with_add_one_and_kenlm_smoothing() -> None:

@@ -173,6 +173,27 @@ def main() -> None:
             tests=[["a", "b", "c"], ["aliens"]],
             distribution_contexts=[()],
         ),
+        # Every sentence shorter than N: padding alone makes the N-grams, as NLTK trains them.
+        case(
+            "short-sentences-trigram",
+            [["a", "b"], ["b", "a"]],
+            3,
+            all_kinds,
+            contexts=[("<s>", "<s>"), ("<s>", "a"), ("a", "b"), ("b", "</s>"), ("a",)],
+            extra_words=["zzz"],
+            tests=[["a", "b"], ["b", "a", "b"], ["a"]],
+            distribution_contexts=[("<s>", "<s>"), ("<s>", "b"), ("b", "a")],
+        ),
+        case(
+            "short-sentences-4gram",
+            [["a"], ["b", "a"], ["c"]],
+            4,
+            all_kinds,
+            contexts=[("<s>", "<s>", "<s>"), ("<s>", "<s>", "b"), ("<s>", "b", "a"), ("a",)],
+            extra_words=[],
+            tests=[["a"], ["b", "a"], ["c", "b"]],
+            distribution_contexts=[("<s>", "<s>", "<s>"), ("<s>", "b", "a")],
+        ),
     ]
     if NURSERY.exists():
         text = NURSERY.read_text(encoding="utf-8")
