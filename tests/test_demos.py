@@ -175,11 +175,19 @@ def test_every_demo_is_reproducible_from_its_seed() -> None:
         assert json.dumps(to_jsonable(run(name, seed=3))) == json.dumps(to_jsonable(run(name, seed=3)))
 
 
-def test_rnn_unroll_cycles_the_words_over_the_timesteps() -> None:
+def test_rnn_unroll_runs_one_timestep_per_word_of_the_text() -> None:
+    result = run("rnn-unroll", hidden="2", text="hello")
+    assert result.words == ("hello",) and result.unread == 0
+    assert result.hidden_states.shape == (1, 2)
     result = run("rnn-unroll", steps="5", hidden="2", text="to go")
-    assert result.words == ("to", "go", "to", "go", "to")
+    assert result.words == ("to", "go")  # never cycled to fill the cap
     assert result.vocabulary == ("to", "go")
-    assert result.hidden_states.shape == (5, 2)
+
+
+def test_rnn_unroll_steps_caps_a_long_text_and_counts_what_it_left_out() -> None:
+    result = run("rnn-unroll", steps="3", hidden="2", text="the cat sat on the mat")
+    assert result.words == ("the", "cat", "sat") and result.unread == 3
+    assert result.hidden_states.shape == (3, 2)
 
 
 def test_rnn_unroll_first_state_is_tanh_of_the_first_words_weights() -> None:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -289,6 +290,14 @@ def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
                 assert "cannot run" not in text, (term.slug, text)
                 seen += 1
     assert seen >= 11  # at least every seed term
+
+
+def test_rnn_unroll_view_says_how_many_words_steps_left_out() -> None:
+    result = RNNUnrollResult(("a", "b"), ("a", "b"), np.zeros(1), np.zeros((2, 1)), unread=3)
+    assert "read the first 2 words of the text; 3 more left out (--steps caps it)" in render(
+        rnn_unroll_view(result)
+    )
+    assert "left out" not in render(rnn_unroll_view(replace(result, unread=0)))
 
 
 def test_rnn_unroll_view_continues_below_when_timesteps_do_not_fit() -> None:
