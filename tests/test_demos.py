@@ -261,25 +261,35 @@ def test_gradient_flow_shows_vanishing_and_exploding_rnns_and_an_lstm() -> None:
     verdicts = {curve.label: curve.verdict for curve in result.curves}
     assert verdicts["RNN rho=0.5"] == "vanishing"
     assert verdicts["RNN rho=1.5"] == "exploding"
-    assert verdicts["LSTM cell fb=3"] == "stable"  # the default bias keeps the cell's gradient alive
+    assert verdicts["LSTM cell"] == "stable"  # the default bias keeps the cell's gradient alive
     assert all(curve.norms.shape == (31,) for curve in result.curves)
 
 
-def test_gradient_flow_lstm_cell_loses_its_gradient_with_a_small_forget_bias() -> None:
-    verdicts = {curve.label: curve.verdict for curve in run("gradient-flow", forget_bias="1").curves}
-    assert verdicts["LSTM cell fb=1"] == "vanishing"
+def test_gradient_flow_with_forget_bias_3_the_cell_holds_while_h_falls_tenfold_and_vanishes() -> None:
+    curves = {curve.label: curve for curve in run("gradient-flow", forget_bias="3").curves}
+    h, cell = curves["LSTM h"], curves["LSTM cell"]
+    assert h.norms[2] < h.norms[0] / 10  # tenfold down in two steps: not "stable"
+    assert h.verdict == "vanishing" and h.per_step < 0.926
+    assert cell.verdict == "stable" and cell.per_step > 0.98
 
 
-def test_gradient_flow_linear_curve_is_exactly_rho_to_the_k() -> None:
+def test_gradient_flow_with_forget_bias_1_both_lstm_paths_vanish() -> None:
+    curves = {curve.label: curve for curve in run("gradient-flow", forget_bias="1").curves}
+    assert curves["LSTM h"].verdict == curves["LSTM cell"].verdict == "vanishing"
+
+
+def test_gradient_flow_verdict_follows_the_rate_per_step_not_the_number_of_steps() -> None:
+    short = {curve.label: curve.verdict for curve in run("gradient-flow", rho="1.1", steps="12").curves}
+    assert short["RNN rho=1.1"] == "exploding"  # 1.1 per step: tenfold within 25 steps
+    two = {curve.label: curve.verdict for curve in run("gradient-flow", steps="2").curves}
+    assert two["RNN rho=0.5"] == "vanishing" and two["RNN rho=1.5"] == "exploding"
+
+
+def test_gradient_flow_linear_yardstick_is_exactly_rho_to_the_k_and_not_drawn() -> None:
     result = run("gradient-flow", rho="1.2", steps="10")
-    linear = next(curve for curve in result.curves if curve.label.startswith("linear"))
-    np.testing.assert_allclose(linear.norms, 1.2 ** np.arange(11), rtol=1e-10)
-
-
-def test_gradient_flow_a_high_forget_bias_keeps_the_lstm_cell_gradient() -> None:
-    result = run("gradient-flow", forget_bias="3")
-    cell = next(curve for curve in result.curves if curve.label.startswith("LSTM cell"))
-    assert cell.verdict != "vanishing"
+    np.testing.assert_allclose(result.linear.norms, 1.2 ** np.arange(11), rtol=1e-10)
+    assert result.linear.per_step == pytest.approx(1.2, rel=1e-12)
+    assert all(not curve.label.startswith("linear") for curve in result.curves)
 
 
 def test_next_item_bigram_beats_popularity_by_default() -> None:

@@ -207,20 +207,31 @@ def test_gradient_flow_view_is_a_log_bar_chart_per_model() -> None:
         rho=0.5,
         forget_bias=1.0,
         curves=(
-            GradientCurve("RNN rho=0.5", 0.5**k, "vanishing"),
-            GradientCurve("linear rho^k, rho=0.5", 0.5**k, "vanishing"),
-            GradientCurve("LSTM h fb=1", np.ones(4), "stable"),
-            GradientCurve("LSTM cell fb=1", 0.1**k, "vanishing"),
+            GradientCurve("RNN rho=0.5", 0.5**k, "vanishing", 0.5),
+            GradientCurve("LSTM h", np.ones(4), "stable", 1.0),
+            GradientCurve("LSTM cell", 0.1**k, "vanishing", 0.1),
         ),
+        linear=GradientCurve("linear rho^k", 0.5**k, "vanishing", 0.5),
     )
     text = render(gradient_flow_view(result))
     header = next(line for line in text.splitlines() if line.strip().startswith("k "))
-    assert "RNN rho=0.5" in header and "LSTM h fb=1" in header and "linear" not in header
+    assert "RNN rho=0.5" in header and "LSTM h" in header and "linear" not in header
     last = next(line for line in text.splitlines() if line.strip().startswith("3 "))
     assert "1.2e-01" in last and "1.0e+00" in last and "1.0e-03" in last
     assert "log scale: an empty bar is 1e-03, a full bar 1e+00" in text
-    assert "RNN rho=0.5: vanishing" in text
-    assert "try --forget-bias 3" in text
+    assert "  RNN rho=0.5  r=0.500  vanishing" in text and "  LSTM h       r=1.000  stable" in text
+    flat = " ".join(text.split())
+    assert "linear RNN with rho=0.5 scales the gradient by exactly rho^k: 0.5^3=1.2e-01, r=0.500" in flat
+    assert "try a larger --forget-bias" in flat
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_gradient_flow_verdicts_name_only_the_series_the_chart_draws(width: int) -> None:
+    result = run_demo("gradient-flow", {}, seed=0).result
+    lines = render(gradient_flow_view(result), width=width).splitlines()
+    named = [line.split()[:-2] for line in lines if line.startswith("  ") and " r=" in line]
+    assert [" ".join(words) for words in named] == [curve.label for curve in result.curves]
+    assert any("r=(norm_T/norm_0)^(1/T):" in line for line in lines)  # the formula is never split
 
 
 def test_next_item_view_stars_the_true_item_and_shows_both_metrics() -> None:
