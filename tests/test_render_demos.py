@@ -165,6 +165,20 @@ def test_lstm_step_view_shows_each_gate_as_a_gauge_with_its_value() -> None:
     assert "forget gate averages 0.90" in text and "about 90% of its old cell state" in text
 
 
+@pytest.mark.parametrize(
+    ("bias", "effect"),
+    [
+        ("3", "a bias of +3 pushes every forget gate toward 1, so the cell starts out remembering"),
+        ("0", "a bias of 0 centres the forget gates on 0.5, so about half of the cell fades each step"),
+        ("-2", "a bias of -2 pushes every forget gate toward 0, so the cell starts out forgetting"),
+    ],
+)
+def test_lstm_step_view_says_what_the_chosen_forget_bias_does(bias: str, effect: str) -> None:
+    text = " ".join(render(demo_view(run_demo("lstm-step", {"forget_bias": bias}, seed=0))).split())
+    assert effect in text
+    assert "+1 starts training" not in text
+
+
 def test_lstm_step_view_fits_an_80_column_terminal_without_cutting_numbers() -> None:
     text = render(lstm_step_view(lstm_result()), width=80)
     assert "…" not in text
