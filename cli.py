@@ -311,7 +311,7 @@ def import_pack(store: Store, pack: str) -> None:
 
 DEMO_EXAMPLES = {
     "ngram": ['--text "three blind"', "--n 2 --k 10", '--corpus my-text.txt --text "once upon"'],
-    "rnn-unroll": ['--text "the cat sat down"', "--steps 8 --hidden 4"],
+    "rnn-unroll": ['--text "the cat sat down"', '--text "the cat sat on the mat" --steps 3 --hidden 4'],
     "lstm-step": ["--forget-bias 3", "--hidden 8 --seed 7"],
     "clipping": ["--method value --max-norm 1", "--method global-norm --p inf"],
     "gradient-flow": ["--rho 1.1", "--steps 60 --forget-bias 3"],

@@ -17,11 +17,15 @@ In an LSTM the cell state carries gradient back through dL/dc_{t-1} = f_t * dL/d
 terms through the gates), so a forget gate held near 1 by a positive bias keeps it alive
 (Gers et al. 2000; Jozefowicz et al. 2015).
 
-``classify`` names the trend of a norm curve: it fits log10(norm) against k by least squares and
-calls the curve vanishing or exploding when the fitted change over the whole span exceeds a
-factor (10 by default) down or up, stable otherwise. A least-squares slope, not the two end
-points, so the single fixed drop of an LSTM's first step back (through the output gate and
-W_hh once) does not decide the verdict alone.
+``classify`` names the trend of a norm curve by its overall change per step,
+
+    r = (||dL/dh_{T-K}|| / ||dL/dh_T||) ** (1 / K)        (the geometric mean factor per step)
+
+and calls it vanishing when r ** 30 < 1/10 (at that rate the gradient loses a factor of 10 within
+30 steps, r < 0.926), exploding when r ** 30 > 10 (r > 1.080), stable otherwise. The rate, not a
+change over the whole span, so the verdict does not depend on how many steps are drawn (rho = 0.5
+vanishes after 2 steps as after 30), and from the end points, so an LSTM whose norm falls tenfold
+in its first two steps and then holds is not called stable.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ __all__ = [
     "linear_gradient_norms",
     "lstm_gradient_norms",
     "orthogonal",
+    "per_step_factor",
     "rnn_gradient_norms",
 ]
 
@@ -169,27 +174,42 @@ def linear_gradient_norms(rho: float, steps: int, hidden: int, rng: np.random.Ge
     return GradientNorms(model="linear", k=np.arange(steps + 1), norms=norms, rho=float(rho))
 
 
-def classify(norms: np.ndarray, factor: float = 10.0) -> Verdict:
-    """Name a norm curve's trend from its least-squares log-slope over the whole span."""
-    norms = np.asarray(norms, dtype=np.float64)
-    if norms.ndim != 1 or norms.size < 2:
-        raise ValueError("norms must be a 1-D array of at least two gradient norms")
+def per_step_factor(norms: np.ndarray) -> float:
+    """r = (norms[-1] / norms[0]) ** (1 / K): the overall factor a gradient norm changes by per step."""
+    norms = _checked_norms(norms)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        return float((norms[-1] / norms[0]) ** (1.0 / (norms.size - 1)))
+
+
+def classify(norms: np.ndarray, factor: float = 10.0, horizon: int = 30) -> Verdict:
+    """Vanishing or exploding when, at its overall rate per step, the norm would shrink or grow by
+    ``factor`` within ``horizon`` steps; stable otherwise."""
+    norms = _checked_norms(norms)
     if not factor > 1:
         raise ValueError(f"factor must be > 1, got {factor}")
-    if np.isnan(norms).any() or (norms < 0).any():
-        raise ValueError("norms must be non-negative numbers (no NaN)")
+    if not horizon >= 1:
+        raise ValueError(f"horizon must be >= 1, got {horizon}")
     if np.isinf(norms).any():
         return "exploding"
     if (norms == 0).any():
         return "vanishing"  # underflowed to zero on the way back
-    k = np.arange(norms.size)
-    slope = np.polyfit(k, np.log10(norms), 1)[0]
-    change = slope * (norms.size - 1)  # log10 of the fitted change over the whole span
+    # log10 of the change over ``horizon`` steps at the curve's mean rate.
+    change = horizon * math.log10(per_step_factor(norms))
     if change < -math.log10(factor):
         return "vanishing"
     if change > math.log10(factor):
         return "exploding"
     return "stable"
+
+
+def _checked_norms(norms: np.ndarray) -> np.ndarray:
+    """A 1-D float array of at least two non-negative norms, or a clear ValueError."""
+    norms = np.asarray(norms, dtype=np.float64)
+    if norms.ndim != 1 or norms.size < 2:
+        raise ValueError("norms must be a 1-D array of at least two gradient norms")
+    if np.isnan(norms).any() or (norms < 0).any():
+        raise ValueError("norms must be non-negative numbers (no NaN)")
+    return norms
 
 
 if __name__ == "__main__":

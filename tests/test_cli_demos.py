@@ -223,12 +223,12 @@ def test_demo_ngram_missing_corpus_file_is_a_clear_error(tmp_path: Path) -> None
     assert "nope.txt' does not exist" in result.output
 
 
-def test_demo_ngram_order_longer_than_every_sentence_is_refused(tmp_path: Path) -> None:
+def test_demo_ngram_order_longer_than_every_sentence_trains_on_the_padding(tmp_path: Path) -> None:
     corpus = tmp_path / "short.txt"
     corpus.write_text("a b\nc\n", encoding="utf-8")
-    result = invoke("demo", "ngram", "--corpus", str(corpus), "--n", "4")
-    assert result.exit_code == 2
-    assert "n must be at most 2" in result.output
+    result = invoke("demo", "ngram", "--corpus", str(corpus), "--n", "4", "--text", "a")
+    assert result.exit_code == 0, result.output
+    assert "after '<s> <s> a' (n=4)" in result.output
 
 
 def test_demo_ngram_hostile_text_is_shown_inert() -> None:

@@ -192,11 +192,19 @@ def test_every_demo_is_reproducible_from_its_seed() -> None:
         assert json.dumps(to_jsonable(run(name, seed=3))) == json.dumps(to_jsonable(run(name, seed=3)))
 
 
-def test_rnn_unroll_cycles_the_words_over_the_timesteps() -> None:
+def test_rnn_unroll_runs_one_timestep_per_word_of_the_text() -> None:
+    result = run("rnn-unroll", hidden="2", text="hello")
+    assert result.words == ("hello",) and result.unread == 0
+    assert result.hidden_states.shape == (1, 2)
     result = run("rnn-unroll", steps="5", hidden="2", text="to go")
-    assert result.words == ("to", "go", "to", "go", "to")
+    assert result.words == ("to", "go")  # never cycled to fill the cap
     assert result.vocabulary == ("to", "go")
-    assert result.hidden_states.shape == (5, 2)
+
+
+def test_rnn_unroll_steps_caps_a_long_text_and_counts_what_it_left_out() -> None:
+    result = run("rnn-unroll", steps="3", hidden="2", text="the cat sat on the mat")
+    assert result.words == ("the", "cat", "sat") and result.unread == 3
+    assert result.hidden_states.shape == (3, 2)
 
 
 def test_rnn_unroll_first_state_is_tanh_of_the_first_words_weights() -> None:
@@ -270,25 +278,35 @@ def test_gradient_flow_shows_vanishing_and_exploding_rnns_and_an_lstm() -> None:
     verdicts = {curve.label: curve.verdict for curve in result.curves}
     assert verdicts["RNN rho=0.5"] == "vanishing"
     assert verdicts["RNN rho=1.5"] == "exploding"
-    assert verdicts["LSTM cell fb=3"] == "stable"  # the default bias keeps the cell's gradient alive
+    assert verdicts["LSTM cell"] == "stable"  # the default bias keeps the cell's gradient alive
     assert all(curve.norms.shape == (31,) for curve in result.curves)
 
 
-def test_gradient_flow_lstm_cell_loses_its_gradient_with_a_small_forget_bias() -> None:
-    verdicts = {curve.label: curve.verdict for curve in run("gradient-flow", forget_bias="1").curves}
-    assert verdicts["LSTM cell fb=1"] == "vanishing"
+def test_gradient_flow_with_forget_bias_3_the_cell_holds_while_h_falls_tenfold_and_vanishes() -> None:
+    curves = {curve.label: curve for curve in run("gradient-flow", forget_bias="3").curves}
+    h, cell = curves["LSTM h"], curves["LSTM cell"]
+    assert h.norms[2] < h.norms[0] / 10  # tenfold down in two steps: not "stable"
+    assert h.verdict == "vanishing" and h.per_step < 0.926
+    assert cell.verdict == "stable" and cell.per_step > 0.98
 
 
-def test_gradient_flow_linear_curve_is_exactly_rho_to_the_k() -> None:
+def test_gradient_flow_with_forget_bias_1_both_lstm_paths_vanish() -> None:
+    curves = {curve.label: curve for curve in run("gradient-flow", forget_bias="1").curves}
+    assert curves["LSTM h"].verdict == curves["LSTM cell"].verdict == "vanishing"
+
+
+def test_gradient_flow_verdict_follows_the_rate_per_step_not_the_number_of_steps() -> None:
+    short = {curve.label: curve.verdict for curve in run("gradient-flow", rho="1.1", steps="12").curves}
+    assert short["RNN rho=1.1"] == "exploding"  # 1.1 per step: tenfold within 25 steps
+    two = {curve.label: curve.verdict for curve in run("gradient-flow", steps="2").curves}
+    assert two["RNN rho=0.5"] == "vanishing" and two["RNN rho=1.5"] == "exploding"
+
+
+def test_gradient_flow_linear_yardstick_is_exactly_rho_to_the_k_and_not_drawn() -> None:
     result = run("gradient-flow", rho="1.2", steps="10")
-    linear = next(curve for curve in result.curves if curve.label.startswith("linear"))
-    np.testing.assert_allclose(linear.norms, 1.2 ** np.arange(11), rtol=1e-10)
-
-
-def test_gradient_flow_a_high_forget_bias_keeps_the_lstm_cell_gradient() -> None:
-    result = run("gradient-flow", forget_bias="3")
-    cell = next(curve for curve in result.curves if curve.label.startswith("LSTM cell"))
-    assert cell.verdict != "vanishing"
+    np.testing.assert_allclose(result.linear.norms, 1.2 ** np.arange(11), rtol=1e-10)
+    assert result.linear.per_step == pytest.approx(1.2, rel=1e-12)
+    assert all(not curve.label.startswith("linear") for curve in result.curves)
 
 
 def test_next_item_bigram_beats_popularity_by_default() -> None:
@@ -336,9 +354,11 @@ def test_ngram_pads_a_short_context_with_the_sentence_start() -> None:
     assert run("ngram", n="1").context == ()
 
 
-def test_ngram_rejects_an_order_longer_than_every_sentence() -> None:
-    with pytest.raises(ParamError, match="n must be at most 2"):
-        run("ngram", corpus_text="a b\nc\n", n="3")
+def test_ngram_trains_an_order_longer_than_every_sentence_on_the_padding() -> None:
+    result = run("ngram", corpus_text="a b\nc\n", n="3", text="a")
+    assert result.context == ("<s>", "a")
+    kenlm = next(p for p in result.predictions if p.model == "modified-kneser-ney")
+    assert kenlm.top[0][0] == "b" and math.isfinite(kenlm.perplexity)
 
 
 def test_ngram_perplexity_is_infinite_for_mle_and_finite_with_add_one_and_kenlm_smoothing() -> None:
@@ -409,3 +429,8 @@ def test_a_huge_bad_value_is_cut_short_in_the_error() -> None:
     with pytest.raises(ParamError) as caught:
         validate_params(DEMOS["ngram"], {"n": "9" * 5000})
     assert len(str(caught.value)) < 100 and str(caught.value).endswith("...")
+
+
+def test_ngram_unigram_perplexity_is_finite_for_mle_and_witten_bell() -> None:
+    shown = {p.model: p.perplexity for p in run("ngram", n="1", text="three blind mice").predictions}
+    assert math.isfinite(shown["mle"]) and math.isfinite(shown["witten-bell"])

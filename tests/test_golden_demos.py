@@ -19,7 +19,7 @@ RUNS = {
     "ngram_defaults": ("demo", "ngram"),
     "ngram_bigram_short_list": ("demo", "ngram", "--n", "2", "--k", "3", "--text", "the"),
     "rnn_unroll_defaults": ("demo", "rnn-unroll"),
-    "rnn_unroll_six_steps": ("demo", "rnn-unroll", "--steps", "6", "--hidden", "2", "--text", "the cat sat"),
+    "rnn_unroll_short_text": ("demo", "rnn-unroll", "--steps", "6", "--hidden", "2", "--text", "the cat sat"),
     "lstm_step_defaults": ("demo", "lstm-step"),
     "lstm_step_low_forget_bias": ("demo", "lstm-step", "--hidden", "6", "--forget-bias", "-2"),
     "clipping_defaults": ("demo", "clipping"),

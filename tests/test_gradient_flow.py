@@ -12,6 +12,7 @@ from seqml.gradient_flow import (
     linear_gradient_norms,
     lstm_gradient_norms,
     orthogonal,
+    per_step_factor,
     rnn_gradient_norms,
 )
 
@@ -69,6 +70,18 @@ def test_classify_names_each_trend():
     assert classify(np.ones(21)) == "stable"
     assert classify(np.r_[1.0, np.zeros(5)]) == "vanishing"
     assert classify(np.r_[1.0, math.inf]) == "exploding"
+
+
+def test_classify_judges_the_rate_per_step_so_two_steps_of_half_already_vanish():
+    assert classify(0.5 ** np.arange(3)) == "vanishing"
+    assert classify(1.5 ** np.arange(3)) == "exploding"
+    assert classify(0.99 ** np.arange(200)) == "stable"  # x0.99 per step loses 10x only after 229
+
+
+def test_classify_does_not_call_a_tenfold_early_drop_that_then_holds_stable():
+    norms = np.r_[1.0, 0.3, 0.07, np.full(28, 0.07)]  # the LSTM's h path at forget bias 3
+    assert classify(norms) == "vanishing"
+    assert per_step_factor(norms) == pytest.approx(0.07 ** (1 / 30))
 
 
 def test_classify_rejects_nan_and_too_short_input():

@@ -319,7 +319,6 @@ def test_mle_generation_backs_off_from_an_unseen_context() -> None:
         (DOC_CORPUS, 2.5, {}, "order must be an integer"),
         ([], 2, {}, "the corpus has no words"),
         ([[], []], 1, {}, "the corpus has no words"),
-        (DOC_CORPUS, 7, {}, "order 7 is larger than the longest sentence (6 words)"),
         (DOC_CORPUS, 2, {"model": "neural"}, "unknown model 'neural'"),
         (DOC_CORPUS, 2, {"model": "mle", "gamma": 2}, "takes no option 'gamma'"),
         (DOC_CORPUS, 2, {"model": "lidstone", "gamma": 0}, "gamma must be a finite number > 0"),
@@ -428,3 +427,32 @@ def test_every_public_ngram_name_is_reachable_from_the_package() -> None:
     for module in (base, counted, kenlm):
         public = set(module.__all__) - {"COUNTED_MODELS", "fit_counted"}
         assert public <= set(dir(ngram)), module.__name__
+
+
+@pytest.mark.parametrize("kind", ["mle", "witten-bell"])
+def test_unigram_perplexity_is_finite_for_known_words_as_in_nltk(kind: str) -> None:
+    # At N = 1 training adds no </s> (NLTK pads N-1 = 0), so scoring one would always give 0.
+    lm = fit(DOC_CORPUS, 1, model=kind)
+    assert lm.perplexity([["a", "b", "c"]]) == pytest.approx(4.95289087334194, abs=1e-10)  # nltk 3.10.4
+    assert lm.evaluation_ngrams([["a", "b", "c"]]).shape == (3, 1)
+
+
+SHORT = [["a", "b"], ["b", "a"]]
+
+
+@pytest.mark.parametrize("kind", ngram.MODELS)
+def test_a_corpus_of_sentences_shorter_than_n_trains_on_its_padding(kind: str) -> None:
+    lm = fit(SHORT, 3, model=kind)
+    for context in [("a", "b"), ("b", "a"), ("a",)]:
+        probabilities = lm.distribution(context)
+        if kind == "modified-kneser-ney":  # p(<s>) = 1 by ARPA convention, never predicted
+            probabilities = np.delete(probabilities, lm.vocabulary.index("<s>"))
+        assert probabilities.sum() == pytest.approx(1.0, abs=1e-12), context
+    assert math.isfinite(lm.perplexity(SHORT))
+
+
+def test_modified_kneser_ney_on_short_sentences_writes_a_complete_arpa_file() -> None:
+    model = fit([["a"], ["b", "a"], ["c"]], 4, model="modified-kneser-ney")
+    entries = ngram.read_arpa(ngram.to_arpa(model))
+    assert ("<s>", "b", "a", "</s>") in entries and ("<s>", "a", "</s>") in entries
+    assert math.isfinite(model.perplexity([["a"], ["c", "b"]]))

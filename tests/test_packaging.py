@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -15,10 +16,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the project's wheel the way pip does for a user (isolated build backend)."""
+    """Build the project's wheel the way pip does for a user (isolated build backend).
+
+    From a clean copy of the tree: setuptools reuses a ``build/`` directory, so building in place
+    would ship modules that were since moved or deleted, and hide a package missing from setup.cfg.
+    """
     out = tmp_path_factory.mktemp("wheel")
+    source = tmp_path_factory.mktemp("source") / "tree"
+    skip = shutil.ignore_patterns(".*", "build", "dist", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=skip)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
         check=True,
         capture_output=True,
     )
@@ -36,6 +44,18 @@ def test_wheel_contains_the_bundled_packs_and_corpus(wheel: Path) -> None:
         assert f"glossary/data/terms/{pack.name}" in names
     assert "glossary/data/corpora/nursery.txt" in names
     assert "glossary/data/README.md" in names
+
+
+def test_wheel_contains_every_module_of_every_package(wheel: Path) -> None:
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    sources = [*ROOT.glob("glossary/**/*.py"), *ROOT.glob("seqml/**/*.py")]
+    expected = {path.relative_to(ROOT).as_posix() for path in sources}
+    expected |= {f"glossary/data/{path.name}" for path in ROOT.glob("data/*.py")}  # data/ is glossary.data
+    shipped = {name for name in names if name.endswith(".py") and name.startswith(("glossary/", "seqml/"))}
+    assert not expected - shipped, f"not in the wheel (list the package in setup.cfg): {expected - shipped}"
+    assert not shipped - expected, f"in the wheel but not in the source: {shipped - expected}"
 
 
 def test_installed_wheel_shows_lstm_from_another_directory(wheel: Path, tmp_path: Path) -> None:

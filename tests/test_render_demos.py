@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -164,6 +165,20 @@ def test_lstm_step_view_shows_each_gate_as_a_gauge_with_its_value() -> None:
     assert "forget gate averages 0.90" in text and "about 90% of its old cell state" in text
 
 
+@pytest.mark.parametrize(
+    ("bias", "effect"),
+    [
+        ("3", "a bias of +3 pushes every forget gate toward 1, so the cell starts out remembering"),
+        ("0", "a bias of 0 centres the forget gates on 0.5, so about half of the cell fades each step"),
+        ("-2", "a bias of -2 pushes every forget gate toward 0, so the cell starts out forgetting"),
+    ],
+)
+def test_lstm_step_view_says_what_the_chosen_forget_bias_does(bias: str, effect: str) -> None:
+    text = " ".join(render(demo_view(run_demo("lstm-step", {"forget_bias": bias}, seed=0))).split())
+    assert effect in text
+    assert "+1 starts training" not in text
+
+
 def test_lstm_step_view_fits_an_80_column_terminal_without_cutting_numbers() -> None:
     text = render(lstm_step_view(lstm_result()), width=80)
     assert "…" not in text
@@ -206,20 +221,31 @@ def test_gradient_flow_view_is_a_log_bar_chart_per_model() -> None:
         rho=0.5,
         forget_bias=1.0,
         curves=(
-            GradientCurve("RNN rho=0.5", 0.5**k, "vanishing"),
-            GradientCurve("linear rho^k, rho=0.5", 0.5**k, "vanishing"),
-            GradientCurve("LSTM h fb=1", np.ones(4), "stable"),
-            GradientCurve("LSTM cell fb=1", 0.1**k, "vanishing"),
+            GradientCurve("RNN rho=0.5", 0.5**k, "vanishing", 0.5),
+            GradientCurve("LSTM h", np.ones(4), "stable", 1.0),
+            GradientCurve("LSTM cell", 0.1**k, "vanishing", 0.1),
         ),
+        linear=GradientCurve("linear rho^k", 0.5**k, "vanishing", 0.5),
     )
     text = render(gradient_flow_view(result))
     header = next(line for line in text.splitlines() if line.strip().startswith("k "))
-    assert "RNN rho=0.5" in header and "LSTM h fb=1" in header and "linear" not in header
+    assert "RNN rho=0.5" in header and "LSTM h" in header and "linear" not in header
     last = next(line for line in text.splitlines() if line.strip().startswith("3 "))
     assert "1.2e-01" in last and "1.0e+00" in last and "1.0e-03" in last
     assert "log scale: an empty bar is 1e-03, a full bar 1e+00" in text
-    assert "RNN rho=0.5: vanishing" in text
-    assert "try --forget-bias 3" in text
+    assert "  RNN rho=0.5  r=0.500  vanishing" in text and "  LSTM h       r=1.000  stable" in text
+    flat = " ".join(text.split())
+    assert "linear RNN with rho=0.5 scales the gradient by exactly rho^k: 0.5^3=1.2e-01, r=0.500" in flat
+    assert "try a larger --forget-bias" in flat
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_gradient_flow_verdicts_name_only_the_series_the_chart_draws(width: int) -> None:
+    result = run_demo("gradient-flow", {}, seed=0).result
+    lines = render(gradient_flow_view(result), width=width).splitlines()
+    named = [line.split()[:-2] for line in lines if line.startswith("  ") and " r=" in line]
+    assert [" ".join(words) for words in named] == [curve.label for curve in result.curves]
+    assert any("r=(norm_T/norm_0)^(1/T):" in line for line in lines)  # the formula is never split
 
 
 def test_next_item_view_stars_the_true_item_and_shows_both_metrics() -> None:
@@ -289,6 +315,14 @@ def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
                 assert "cannot run" not in text, (term.slug, text)
                 seen += 1
     assert seen >= 11  # at least every seed term
+
+
+def test_rnn_unroll_view_says_how_many_words_steps_left_out() -> None:
+    result = RNNUnrollResult(("a", "b"), ("a", "b"), np.zeros(1), np.zeros((2, 1)), unread=3)
+    assert "read the first 2 words of the text; 3 more left out (--steps caps it)" in render(
+        rnn_unroll_view(result)
+    )
+    assert "left out" not in render(rnn_unroll_view(replace(result, unread=0)))
 
 
 def test_rnn_unroll_view_continues_below_when_timesteps_do_not_fit() -> None:

@@ -31,24 +31,29 @@ class GradientCurve:
 
     label: str
     norms: np.ndarray  # (steps + 1,)
-    verdict: str  # vanishing | exploding | stable
+    verdict: str  # vanishing | exploding | stable, from the rate per step (see classify)
+    per_step: float  # overall factor per step, (norms[-1] / norms[0]) ** (1 / steps)
 
 
 @dataclass(frozen=True)
 class GradientFlowResult:
-    """Gradient norm against distance k: RNN at several rho, exact linear rho^k, LSTM h and cell."""
+    """Gradient norm against distance k: RNN at several rho and LSTM h and cell, plus exact rho^k."""
 
     steps: int
     rho: float
     forget_bias: float
-    curves: tuple[GradientCurve, ...]
+    curves: tuple[GradientCurve, ...]  # the series drawn, in column order
+    linear: GradientCurve  # the exact linear RNN at rho: norms are rho^k, the yardstick
 
 
-def _norm_values(result: Any) -> np.ndarray:
-    """Accept a norms dataclass (field ``norms``) or a bare array from seqml.gradient_flow."""
+def _curve(label: str, result: Any) -> GradientCurve:
+    """A labelled curve from a norms dataclass (field ``norms``) or a bare array of norms."""
     import numpy as np
 
-    return np.asarray(getattr(result, "norms", result), dtype=np.float64)
+    from seqml.gradient_flow import classify, per_step_factor
+
+    norms = np.asarray(getattr(result, "norms", result), dtype=np.float64)
+    return GradientCurve(label, norms, classify(norms), per_step_factor(norms))
 
 
 def run(params: dict[str, Any], rng: np.random.Generator) -> GradientFlowResult:
@@ -58,17 +63,17 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> GradientFlowResult:
     steps, rho, forget_bias = params["steps"], params["rho"], params["forget_bias"]
     curves = []
     for value in sorted({rho, *GRADIENT_FLOW_RHOS}):
-        norms = _norm_values(gradient_flow.rnn_gradient_norms(value, steps, GRADIENT_FLOW_HIDDEN, rng))
-        curves.append(GradientCurve(f"RNN rho={value:g}", norms, gradient_flow.classify(norms)))
-    norms = _norm_values(gradient_flow.linear_gradient_norms(rho, steps, GRADIENT_FLOW_HIDDEN, rng))
-    curves.append(GradientCurve(f"linear rho^k, rho={rho:g}", norms, gradient_flow.classify(norms)))
+        norms = gradient_flow.rnn_gradient_norms(value, steps, GRADIENT_FLOW_HIDDEN, rng)
+        curves.append(_curve(f"RNN rho={value:g}", norms))
+    linear = _curve(
+        "linear rho^k", gradient_flow.linear_gradient_norms(rho, steps, GRADIENT_FLOW_HIDDEN, rng)
+    )
     lstm = gradient_flow.lstm_gradient_norms(forget_bias, steps, GRADIENT_FLOW_HIDDEN, rng)
     # Through h the LSTM gradient also passes the output gate each step; the cell path is the
     # one the forget gate protects, so both are drawn.
-    for label, values in (("LSTM h", lstm.norms), ("LSTM cell", lstm.cell_norms)):
-        norms = _norm_values(values)
-        curves.append(GradientCurve(f"{label} fb={forget_bias:g}", norms, gradient_flow.classify(norms)))
-    return GradientFlowResult(steps, rho, forget_bias, tuple(curves))
+    curves.append(_curve("LSTM h", lstm.norms))
+    curves.append(_curve("LSTM cell", lstm.cell_norms))
+    return GradientFlowResult(steps, rho, forget_bias, tuple(curves), linear)
 
 
 DEMO = Demo(
@@ -100,4 +105,4 @@ if __name__ == "__main__":
     import numpy as np
 
     for curve in run(DEMO.defaults(), np.random.default_rng(0)).curves:
-        print(f"{curve.label:>24}: k=0 {curve.norms[0]:.2e}, k=T {curve.norms[-1]:.2e}, {curve.verdict}")
+        print(f"{curve.label:>12}: x{curve.per_step:.3f} per step, {curve.verdict}")

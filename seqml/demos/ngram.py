@@ -63,9 +63,6 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> NgramResult:
     sentences = ngram.tokenize(corpus_text)
     if not sentences:
         raise ParamError("the corpus has no words", "corpus")
-    longest = max(len(sentence) for sentence in sentences)
-    if longest < order:
-        raise ParamError(f"n must be at most {longest}, the length of the longest corpus sentence", "n")
     typed = [token for sentence in ngram.tokenize(params["text"]) for token in sentence]
     # The last N-1 typed words; a shorter text is the start of a sentence, so <s> pads it.
     padded = [ngram.BOS] * (order - 1) + typed

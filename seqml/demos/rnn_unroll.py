@@ -2,6 +2,9 @@
 
     h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh),   x_t one-hot for word t,  h_0 = 0
 
+The text sets the number of timesteps T: one per word. ``steps`` only caps it (at most 12, what a
+terminal shows side by side); the words beyond the cap are counted in ``unread``, never cycled.
+
 The model is ``seqml.rnn``'s; this module turns words into one-hot inputs and keeps every hidden
 state for the view. NumPy is imported inside ``run``, so listing the demos stays cheap.
 """
@@ -30,6 +33,7 @@ class RNNUnrollResult:
     vocabulary: tuple[str, ...]  # one-hot input positions
     h0: np.ndarray  # (H,)
     hidden_states: np.ndarray  # (T, H), row t is h_t after reading words[t]
+    unread: int = 0  # words of the text beyond --steps, left out
 
 
 def run(params: dict[str, Any], rng: np.random.Generator) -> RNNUnrollResult:
@@ -41,15 +45,17 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> RNNUnrollResult:
     typed = params["text"].split()
     if not typed:
         raise ParamError("text must contain at least one word", "text")
-    steps = params["steps"]
-    words = tuple(typed[t % len(typed)] for t in range(steps))  # cycle short texts
+    # One timestep per word of the text; --steps only caps a long text (the view has room for 12).
+    words = tuple(typed[: params["steps"]])
+    steps = len(words)
     vocabulary = tuple(dict.fromkeys(words))
     position = {word: index for index, word in enumerate(vocabulary)}
     x = np.zeros((steps, 1, len(vocabulary)))  # (T, B=1, I) one-hot
     x[np.arange(steps), 0, [position[word] for word in words]] = 1.0
     rnn = init_rnn(len(vocabulary), params["hidden"], rng)
     forward = rnn_forward(rnn, x)
-    return RNNUnrollResult(words, vocabulary, forward.h0[0], forward.hidden_states[:, 0, :])
+    unread = len(typed) - steps
+    return RNNUnrollResult(words, vocabulary, forward.h0[0], forward.hidden_states[:, 0, :], unread)
 
 
 DEMO = Demo(
@@ -58,7 +64,7 @@ DEMO = Demo(
     summary="One RNN run once per word; the hidden state carries the sequence so far.",
     terms=("recurrent-neural-network", "timestep", "hidden-state"),
     params=(
-        Param("steps", "int", 4, 1, 12, help="timesteps (words are cycled or cut)"),
+        Param("steps", "int", 12, 1, 12, help="the most timesteps: one per word, a longer text is cut"),
         Param("hidden", "int", 3, 1, 8, help="size of the hidden state"),
         Param("text", "str", "three blind mice ran", help="input words, one per step"),
     ),

@@ -13,8 +13,9 @@ Conventions (NLTK's, so results match ``nltk.lm`` to 1e-10; see tests/reference)
   padded sentence is counted (``padded_everygram_pipeline``); the padding symbols are words of the
   vocabulary, and words seen fewer than ``unk_cutoff`` times become ``<UNK>``;
 - ``logscore`` is log base 2 and ``perplexity = 2 ** (-mean log2 P)``. Perplexity pads each test
-  sentence with N-1 ``<s>`` and one ``</s>`` and scores every word and the ``</s>``; a zero
-  probability gives an explicit ``inf`` (never NaN, never a warning).
+  sentence with N-1 ``<s>`` and one ``</s>`` and scores every word and the ``</s>``; at N = 1 there
+  is no ``</s>`` (training had none to count); a zero probability gives an explicit ``inf``
+  (never NaN, never a warning).
 - contexts longer than N-1 words are cut to their last N-1 words (NLTK does so for its
   interpolated models; its MLE and Lidstone would treat the longer context as unseen).
 
@@ -91,15 +92,13 @@ def _check_order(order: int) -> int:
 
 
 def _check_corpus(sentences: list[list[str]], order: int) -> None:
-    """Refuse an empty corpus or one whose sentences are all shorter than N."""
-    longest = max(map(len, sentences), default=0)
-    if longest == 0:
+    """Refuse a corpus without words; sentences shorter than N are fine, padding fills them.
+
+    NLTK and lmplz both train on them: ``<s> <s> a b </s> </s>`` holds trigrams though
+    ``a b`` is only two words long.
+    """
+    if not any(sentences):
         raise ValueError("the corpus has no words")
-    if order > longest:
-        raise ValueError(
-            f"order {order} is larger than the longest sentence ({longest} words); "
-            f"use an order of at most {longest}"
-        )
 
 
 def _check_key_room(vocabulary_size: int, order: int) -> None:
@@ -385,18 +384,23 @@ class LanguageModel:
         return [(self.vocabulary[i], float(probabilities[i])) for i in ranked]
 
     def evaluation_ngrams(self, sentences: str | Iterable[Sequence[str]]) -> np.ndarray:
-        """The id n-grams that perplexity scores: each word and one </s>, after the padding."""
+        """The id n-grams that perplexity scores: each word and one </s> (none at N = 1).
+
+        A unigram model is trained without padding (N-1 = 0 symbols), so it never saw </s>:
+        scoring one would make every MLE or Witten-Bell perplexity infinite. NLTK pads test
+        sentences the same way (``pad_both_ends(sentence, n=1)`` adds nothing).
+        """
         sentences = _as_sentences(sentences)
         n = self.order
         if not sentences:
             return np.zeros((0, n), dtype=np.int64)
         tokens = self.lookup(list(chain.from_iterable(sentences)))
         lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
-        left = n - 1
-        ids, ends = _pad_arrays(tokens, lengths, left, 1, self._bos_id, self._eos_id)
+        left, right = n - 1, min(n - 1, 1)
+        ids, ends = _pad_arrays(tokens, lengths, left, right, self._bos_id, self._eos_id)
         # Every position after the left padding ends one scored n-gram.
         is_target = np.ones(ids.size, dtype=bool)
-        starts = ends - (lengths + left + 1)
+        starts = ends - (lengths + left + right)
         for offset in range(left):
             is_target[starts + offset] = False
         targets = np.flatnonzero(is_target)

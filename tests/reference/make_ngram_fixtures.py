@@ -8,7 +8,8 @@ Not needed by the test suite; run it in a venv that has NLTK (never the project'
 Every model is trained with NLTK's own ``padded_everygram_pipeline``. The fixture keeps the
 training sentences, so the tests train on exactly the same tokens. Perplexities are NLTK's
 ``lm.perplexity`` over the n-grams our ``LanguageModel.perplexity`` scores: each test sentence
-padded with N-1 ``<s>`` and one ``</s>``, one N-gram ending at every word and at the ``</s>``.
+padded with N-1 ``<s>`` and one ``</s>`` (no ``</s>`` at N = 1, where training pads nothing, as
+``pad_both_ends(sentence, n=1)``), one N-gram ending at every word and at the ``</s>``.
 Non-finite numbers are stored as the strings "inf" and "-inf" so the file stays strict JSON.
 """
 
@@ -59,10 +60,10 @@ def build(kind: str, order: int, sentences: list[list[str]], unk_cutoff: int):
 
 
 def evaluation_ngrams(order: int, sentences: list[list[str]]) -> list[tuple[str, ...]]:
-    """The n-grams our perplexity scores: N-1 <s> in front, one </s> at the end."""
+    """The n-grams our perplexity scores: N-1 <s> in front, one </s> at the end (none at N = 1)."""
     grams = []
     for sentence in sentences:
-        padded = ["<s>"] * (order - 1) + sentence + ["</s>"]
+        padded = ["<s>"] * (order - 1) + sentence + ["</s>"] * min(order - 1, 1)
         for end in range(order - 1, len(padded)):
             grams.append(tuple(padded[end - order + 1 : end + 1]))
     return grams
@@ -171,6 +172,27 @@ def main() -> None:
             extra_words=["aliens"],
             tests=[["a", "b", "c"], ["aliens"]],
             distribution_contexts=[()],
+        ),
+        # Every sentence shorter than N: padding alone makes the N-grams, as NLTK trains them.
+        case(
+            "short-sentences-trigram",
+            [["a", "b"], ["b", "a"]],
+            3,
+            all_kinds,
+            contexts=[("<s>", "<s>"), ("<s>", "a"), ("a", "b"), ("b", "</s>"), ("a",)],
+            extra_words=["zzz"],
+            tests=[["a", "b"], ["b", "a", "b"], ["a"]],
+            distribution_contexts=[("<s>", "<s>"), ("<s>", "b"), ("b", "a")],
+        ),
+        case(
+            "short-sentences-4gram",
+            [["a"], ["b", "a"], ["c"]],
+            4,
+            all_kinds,
+            contexts=[("<s>", "<s>", "<s>"), ("<s>", "<s>", "b"), ("<s>", "b", "a"), ("a",)],
+            extra_words=[],
+            tests=[["a"], ["b", "a"], ["c", "b"]],
+            distribution_contexts=[("<s>", "<s>", "<s>"), ("<s>", "b", "a")],
         ),
     ]
     if NURSERY.exists():

@@ -53,8 +53,15 @@ class LSTMStepTable:
 def view(result: LSTMStepResult) -> RenderableType:
     """Gate values per unit as gauges, then how they combine into the new cell and hidden state."""
     kept = float(result.forget_gate.mean())
+    bias = result.forget_bias
+    if bias > 0:
+        effect = f"a bias of +{bias:g} pushes every forget gate toward 1, so the cell starts out remembering"
+    elif bias < 0:
+        effect = f"a bias of {bias:g} pushes every forget gate toward 0, so the cell starts out forgetting"
+    else:
+        effect = "a bias of 0 centres the forget gates on 0.5, so about half of the cell fades each step"
     note = Text(
-        f"forget_bias={result.forget_bias:g}: the forget gate averages {kept:.2f}, so each unit keeps "
-        f"about {kept:.0%} of its old cell state (a bias of +1 starts training with memory on)."
+        f"forget_bias={bias:g}: the forget gate averages {kept:.2f}, so each unit keeps "
+        f"about {kept:.0%} of its old cell state ({effect})."
     )
     return Group(LSTMStepTable(result), note)

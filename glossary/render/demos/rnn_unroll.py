@@ -77,4 +77,7 @@ def view(result: RNNUnrollResult) -> RenderableType:
     """The unrolled RNN: one column per timestep, the word read and the hidden state it leaves."""
     steps = len(result.words)
     arrows = Text("h0 → " + " → ".join(f"[RNN: {plain(w)}]" for w in result.words) + f" → h{steps}")
-    return Group(arrows, UnrolledRNN(result))
+    if not result.unread:
+        return Group(arrows, UnrolledRNN(result))
+    cut = Text(f"read the first {steps} words of the text; {result.unread} more left out (--steps caps it)")
+    return Group(arrows, UnrolledRNN(result), cut)
