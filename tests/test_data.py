@@ -37,15 +37,6 @@ ALLOWED_TERM_FIELDS = {
     "demo_params",
     "links",
 }
-# Demo names and their parameters as the demo registry (seqml/demos.py) defines them.
-DEMO_PARAMS: dict[str, set[str]] = {
-    "ngram": {"n", "text", "k"},
-    "rnn-unroll": {"steps", "hidden"},
-    "lstm-step": {"hidden", "forget_bias"},
-    "clipping": {"max_norm", "method", "p"},
-    "gradient-flow": {"rho", "steps", "forget_bias"},
-    "next-item": {"users", "items", "k"},
-}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SUMMARY_LENGTH = 110
 MIN_TERMS = 45
@@ -296,26 +287,26 @@ def test_every_term_is_linked_to_the_graph() -> None:
     assert sorted(set(BY_SLUG) - linked) == []
 
 
-def test_demos_and_their_parameters_are_known_names() -> None:
+def test_every_term_has_a_demo_that_the_registry_runs_with_its_parameters() -> None:
+    """Each term teaches by running: its demo exists and its pack parameters pass the demo's checks."""
+    from seqml.demos import DEMOS
+
+    without = sorted(term["slug"] for term in TERMS if "demo" not in term)
+    assert without == []
     for term in TERMS:
-        params = term.get("demo_params", {})
-        if "demo" not in term:
-            assert params == {}, term["slug"]
-            continue
-        assert term["demo"] in DEMO_PARAMS, (term["slug"], term["demo"])
-        assert set(params) <= DEMO_PARAMS[term["demo"]], (term["slug"], params)
-        assert all(isinstance(value, (str, int, float)) for value in params.values())
+        demo = DEMOS[term["demo"]]
+        for name, value in term.get("demo_params", {}).items():
+            assert name != "corpus", term["slug"]  # a pack never names a file
+            demo.param(name).parse(value)  # raises ParamError on a bad name or value
 
 
-def test_demo_names_match_the_registry_when_it_exists() -> None:
-    demos = pytest.importorskip("seqml.demos", reason="seqml.demos not written yet")
-    registry = demos.DEMOS
-    assert set(DEMO_PARAMS) <= set(registry)
-    for term in TERMS:
-        if "demo" in term:
-            demo = registry[term["demo"]]
-            for name, value in term.get("demo_params", {}).items():
-                demo.param(name).parse(value)  # raises ParamError on a bad name or value
+def test_every_demo_illustrates_terms_that_use_it() -> None:
+    from seqml.demos import DEMOS
+
+    used = {term["demo"] for term in TERMS if "demo" in term}
+    assert sorted(set(DEMOS) - used) == []
+    for demo in DEMOS.values():
+        assert set(demo.terms) <= set(BY_SLUG), demo.name
 
 
 @pytest.mark.parametrize("slug", sorted(SEED_TERMS))
@@ -417,8 +408,10 @@ def test_corpus_contains_the_example_phrases_of_the_sheet() -> None:
 
 
 def test_readme_documents_every_relation_key_and_demo_name() -> None:
+    from seqml.demos import DEMOS
+
     readme = README_PATH.read_text(encoding="utf-8")
-    for key in (*LINK_KEYS, *DEMO_PARAMS, *ALLOWED_TERM_FIELDS):
+    for key in (*LINK_KEYS, *DEMOS, *ALLOWED_TERM_FIELDS):
         assert f"`{key}`" in readme or f"terms.{key}]" in readme, key
 
 
@@ -429,6 +422,9 @@ def test_readme_example_term_is_a_valid_term() -> None:
     assert set(term) <= ALLOWED_TERM_FIELDS
     assert all(term[name].strip() for name in REQUIRED_TERM_FIELDS)
     assert len(term["summary"]) <= MAX_SUMMARY_LENGTH
-    assert term["demo"] in DEMO_PARAMS and set(term["demo_params"]) <= DEMO_PARAMS[term["demo"]]
+    from seqml.demos import DEMOS
+
+    for name, value in term["demo_params"].items():
+        DEMOS[term["demo"]].param(name).parse(value)
     assert all(key in LINK_KEYS for key in term["links"])
     assert all(target in BY_SLUG for targets in term["links"].values() for target in targets)
