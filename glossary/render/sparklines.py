@@ -141,13 +141,17 @@ class Formulas:
         self.style = style
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """Greedy packing; a formula wider than the console gets a line of its own (and folds)."""
-        line = ""
+        """Greedy packing; a formula wider than the console gets lines of its own, wrapped at spaces."""
+        lines, line = [], ""
         for formula in self.formulas:
             joined = f"{line}{self.separator}{formula}" if line else formula
             if line and len(joined) > options.max_width:
-                yield Text(line, style=self.style, overflow="fold")
+                lines.append(line)
                 joined = formula
             line = joined
         if line:
-            yield Text(line, style=self.style, overflow="fold")
+            lines.append(line)
+        for text in lines:
+            for wrapped in Text(text, style=self.style).wrap(console, options.max_width):
+                wrapped.rstrip()
+                yield wrapped

@@ -20,6 +20,7 @@ from glossary.render.sparklines import (
     marks,
     spark,
 )
+from seqml.demos.train import NOTICE
 
 if TYPE_CHECKING:
     from seqml.demos.train import TrainCurve, TrainResult
@@ -132,7 +133,5 @@ def view(result: TrainResult) -> RenderableType:
             parts.append(Paragraph(line))
     parts.append(Text(""))
     parts.append(Formulas(EQUATIONS))
-    from seqml.demos.train import NOTICE
-
     parts.append(Paragraph(Text("Notice: " + NOTICE, style="italic")))
     return Group(*parts)
