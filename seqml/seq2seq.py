@@ -54,6 +54,7 @@ __all__ = [
     "init_seq2seq",
     "loss_and_gradients",
     "reversal_batch",
+    "score",
     "train_seq2seq",
 ]
 
@@ -286,22 +287,27 @@ class Evaluation:
 def evaluate(model: Seq2SeqModel, sources: np.ndarray, targets: np.ndarray) -> Evaluation:
     """Decode held-out sources both ways and measure where and how errors happen."""
     m = targets.shape[0]
-    free = decode(model, sources, m)
-    forced = decode(model, sources, m, targets=targets)
+    return score(decode(model, sources, m), decode(model, sources, m, targets=targets), targets)
+
+
+def score(free: np.ndarray, forced: np.ndarray, targets: np.ndarray) -> Evaluation:
+    """Accuracy per position both ways, and how often a position after the first mistake is right."""
+    if not free.shape == forced.shape == targets.shape or targets.ndim != 2:
+        raise ValueError(f"need three (m, N) arrays, got {free.shape}, {forced.shape}, {targets.shape}")
+    m = targets.shape[0]
     right = free == targets  # (m, N)
     wrong_so_far = np.cumsum(~right, axis=0) > 0  # a mistake at or before t
     after = np.zeros_like(right)
-    after[1:] = wrong_so_far[:-1]  # positions strictly after the first mistake
-    first = np.argmax(~right, axis=0)  # first wrong position (0 when all right: masked below)
+    after[1:] = wrong_so_far[:-1]  # positions strictly after the sequence's first mistake
     any_wrong = (~right).any(axis=0)
-    counts = np.bincount(first[any_wrong], minlength=m)
+    first = np.argmax(~right, axis=0)  # first wrong position, meaningful where any_wrong
     return Evaluation(
         predictions=free,
         free_accuracy=right.mean(axis=1),
         forced_accuracy=(forced == targets).mean(axis=1),
         sequence_accuracy=float(right.all(axis=0).mean()),
         after_mistake_accuracy=float(right[after].mean()) if after.any() else math.nan,
-        first_mistakes=counts,
+        first_mistakes=np.bincount(first[any_wrong], minlength=m),
     )
 
 
