@@ -17,6 +17,7 @@ from seqml.char_model import (
     encode_text,
     init_char_model,
     loss_and_gradients,
+    probe_learning_rates,
     sample_text,
     train,
 )
@@ -367,3 +368,13 @@ def test_unknown_kinds_and_too_short_corpora_are_refused():
         init_char_model("gru", 4, 3, np.random.default_rng(0))
     with pytest.raises(ValueError, match="too short"):
         batches(encode_text("abcdef"), batch=4, length=3)
+
+
+def test_probing_learning_rates_finds_the_ones_that_diverge():
+    corpus, model = _corpus_and_model()
+    limit = 2 * math.log(len(corpus.vocabulary))
+    config = TrainingConfig(steps=40, max_loss=limit)
+    low, high = probe_learning_rates(model, corpus, (0.3, 5.0), config, np.random.default_rng(0))
+    assert (low.lr, high.lr) == (0.3, 5.0)
+    assert low.blow_up_step is None and low.final_loss < math.log(len(corpus.vocabulary))
+    assert high.blow_up_step is not None and high.blow_up_step <= 40
