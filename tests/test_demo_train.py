@@ -64,7 +64,7 @@ def test_first_loss_is_about_ln_v_and_both_runs_start_from_the_same_weights(defa
 def test_samples_are_taken_early_midway_and_at_the_end_of_a_surviving_run(default):
     result, _ = default
     tame = result.runs[1]
-    assert [sample.step for sample in tame.samples] == [20, 100, 200]
+    assert [sample.step for sample in tame.samples] == [40, 200, 400]
     assert all(sample.text.startswith("the ") for sample in tame.samples)
     assert result.runs[0].samples == ()  # stopped before its first sample point
 
@@ -72,9 +72,9 @@ def test_samples_are_taken_early_midway_and_at_the_end_of_a_surviving_run(defaul
 def test_progress_counts_every_step_of_both_runs_and_finishes_at_the_total(default):
     _, calls = default
     done = [call[0] for call in calls]
-    assert done == sorted(done) and done[-1] == 2 * 200
-    assert {call[1] for call in calls} == {400}
-    assert all(math.isfinite(call[2]) or call[0] == 200 for call in calls)
+    assert done == sorted(done) and done[-1] == 2 * 400
+    assert {call[1] for call in calls} == {800}
+    assert all(math.isfinite(call[2]) or call[0] == 400 for call in calls)
 
 
 def test_the_result_is_reproducible_and_json_ready(default):

@@ -217,7 +217,7 @@ DEMO = Demo(
     params=(
         Param("model", "choice", "rnn", choices=("rnn", "lstm"), help="tanh RNN or LSTM layer"),
         Param("hidden", "int", 64, 4, 256, help="size of the hidden state"),
-        Param("steps", "int", 200, 1, 2000, help="SGD updates per run"),
+        Param("steps", "int", 400, 1, 2000, help="updates per run"),
         Param("lr", "float", 3.0, 1e-4, 100.0, help="learning rate (3 is high enough to blow up)"),
         Param("clip", "float", 0.5, 0.0, 1000.0, help="max global gradient norm; 0 turns clipping off"),
         Param("bptt", "choice", "full", choices=("full", "truncated"), help="full or truncated BPTT"),
