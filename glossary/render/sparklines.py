@@ -101,16 +101,24 @@ class SparkChart:
     at ``most`` columns; the numbers are never cut.
     """
 
-    def __init__(self, rows: Sequence[SparkRow], total: int, axis: str = "step", most: int = 64) -> None:
+    def __init__(
+        self,
+        rows: Sequence[SparkRow],
+        total: int,
+        axis: str = "step",
+        most: int = 64,
+        numbers_width: int = 0,
+    ) -> None:
         self.rows = list(rows)
         self.total = total
         self.axis = axis
         self.most = most
+        self.numbers_width = numbers_width  # reserve at least this much, so stacked charts align
 
     def columns(self, width: int) -> int:
         """How many curve columns fit beside the labels and numbers."""
         label = max((len(row.label) for row in self.rows), default=0)
-        numbers = max((len(row.numbers) for row in self.rows), default=0)
+        numbers = max([self.numbers_width, *(len(row.numbers) for row in self.rows)])
         return max(4, min(self.most, self.total, width - label - numbers - 2))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -25,6 +25,7 @@ from seqml.demos.train import NOTICE
 if TYPE_CHECKING:
     from seqml.demos.train import TrainCurve, TrainResult
 
+NUMBERS_WIDTH = 20  # "3.281 -> 2.345e+04" and "max 1.234e+04" fit: every run's chart aligns
 EQUATIONS = (
     "BPTT: g = dL/dtheta summed over every step",
     "clipping: g <- g * min(1, c / ||g||_2)",
@@ -97,7 +98,7 @@ def _chart(
     if curve.clip > 0:
         flags = [bool(v) for v in curve.clipped]
         rows.append(SparkRow("clip", lambda columns: marks(flags, steps, columns), f"{sum(flags)} clipped"))
-    return SparkChart(rows, steps)
+    return SparkChart(rows, steps, numbers_width=NUMBERS_WIDTH)
 
 
 def view(result: TrainResult) -> RenderableType:
