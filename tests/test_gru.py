@@ -273,3 +273,16 @@ def test_update_gate_exercise_answer_is_the_gru_update_and_every_mistake_differs
 def test_update_gate_exercise_is_reproducible_from_the_generator():
     first = update_gate_exercise(np.random.default_rng(42))
     assert update_gate_exercise(np.random.default_rng(42)) == first
+
+
+def test_fast_forward_activations_keep_float64_states_to_1e_13_of_the_literal_cell():
+    # The layer computes tanh as 2 / (1 + exp(-2a)) - 1: accurate in absolute terms near 0.
+    rng = np.random.default_rng(11)
+    params = init_gru(3, 5, rng)
+    x = rng.standard_normal((8, 2, 3)) * np.array([1e-6, 1.0, 30.0])  # tiny, typical and large
+    forward = gru_forward(params, x)
+    h = np.zeros((2, 5))
+    for t in range(8):
+        h, cache = gru_cell(params, x[t], h)
+        np.testing.assert_allclose(forward.candidate[t], cache.candidate, rtol=0, atol=1e-13)
+        np.testing.assert_allclose(forward.hidden_states[t], h, rtol=0, atol=1e-13)
