@@ -16,7 +16,10 @@ NumPy is imported and ``torch.set_num_threads`` is called with the same N. Rows:
   parameter gradients set to None (untimed) before each run so neither side accumulates.
 
 Ours and torch are timed alternately, so both see the same background load; each figure is the
-median of R timed runs after warm-up runs.
+median of R timed runs after warm-up runs. With 2 threads on a 2-core machine that is busy with
+other work, every small per-step GEMM waits for a descheduled worker thread: both libraries slow
+down ten- to thirtyfold and only the ratio means anything (``OMP_WAIT_POLICY=PASSIVE`` spares
+torch, not OpenBLAS, and then the ratio measures the thread pools, not the code).
 """
 
 from __future__ import annotations
