@@ -7,7 +7,7 @@ views in ``glossary.render.demos`` only draw the ``DemoRun`` (or ``DemoFailure``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,13 +43,22 @@ def prepare_params(demo: Demo, raw: Mapping[str, object], corpus_text: str | Non
     return params
 
 
-def run_demo(name: str, raw: Mapping[str, object], seed: int, corpus_text: str | None = None) -> DemoRun:
-    """Validate ``raw`` for demo ``name`` and run it with a generator seeded by ``seed``."""
+def run_demo(
+    name: str,
+    raw: Mapping[str, object],
+    seed: int,
+    corpus_text: str | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+) -> DemoRun:
+    """Validate ``raw`` for demo ``name`` and run it with a generator seeded by ``seed``.
+
+    ``progress(done, total, loss)`` is called as a training demo goes (see ``Demo.trains``).
+    """
     import numpy as np
 
     demo = get_demo(name)
     params = prepare_params(demo, raw, corpus_text)
-    result = demo.run(params, np.random.default_rng(seed))
+    result = demo.run(params, np.random.default_rng(seed), progress)
     return DemoRun(demo, params, seed, result)
 
 

@@ -22,6 +22,10 @@ NAMES = [
     "activations",
     "backprop",
     "gradient-descent",
+    "gru-step",
+    "bidirectional",
+    "train",
+    "seq2seq",
     "embedding",
     "decoding",
 ]

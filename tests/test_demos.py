@@ -61,6 +61,10 @@ def test_registry_lists_every_demo_in_its_teaching_order() -> None:
         "activations",
         "backprop",
         "gradient-descent",
+        "gru-step",
+        "bidirectional",
+        "train",
+        "seq2seq",
         "embedding",
         "decoding",
     ]
@@ -87,6 +91,10 @@ def test_demo_parameter_names_match_the_brief() -> None:
         "activations": ["low", "high", "points", "function", "temperature", "logits"],
         "backprop": ["hidden", "activation", "batch", "layers"],
         "gradient-descent": ["lr", "steps", "batch"],
+        "gru-step": ["hidden", "update_bias"],
+        "bidirectional": ["text", "hidden", "swap"],
+        "train": ["model", "hidden", "steps", "lr", "clip", "bptt", "window", "compare", "optimizer", "corpus"],
+        "seq2seq": ["cell", "hidden", "length", "steps", "lr", "test"],
         "embedding": ["text", "min_count", "max_size", "word", "dim", "window", "table", "corpus"],
         "decoding": ["text", "width", "n", "model", "max_words", "length_alpha", "corpus"],
     }

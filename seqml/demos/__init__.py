@@ -52,6 +52,10 @@ DEMO_MODULES = (
     "activations",
     "backprop",
     "gradient_descent",
+    "gru_step",
+    "bidirectional",
+    "train",
+    "seq2seq",
     "embedding",
     "decoding",
 )

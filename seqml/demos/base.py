@@ -130,6 +130,8 @@ class Demo:
     params: tuple[Param, ...]
     runner: Callable[[dict[str, Any], np.random.Generator], Any]
     code: tuple[str, ...] = field(default=())  # "module:function" shown by --code
+    trains: bool = False  # a training demo: its runner takes progress(done, total, loss) and runs seconds
+
 
     def param(self, name: str) -> Param:
         """Look a parameter up by name, accepting the command line's dashes."""
@@ -147,8 +149,19 @@ class Demo:
         """Every parameter at its default value."""
         return {param.name: param.default for param in self.params}
 
-    def run(self, params: Mapping[str, Any], rng: np.random.Generator) -> Any:
-        """Run with already validated parameters (see ``validate_params``)."""
+    def run(
+        self,
+        params: Mapping[str, Any],
+        rng: np.random.Generator,
+        progress: Callable[[int, int, float], None] | None = None,
+    ) -> Any:
+        """Run with already validated parameters (see ``validate_params``).
+
+        A training demo reports ``progress(done_steps, total_steps, loss)`` as it goes, so the
+        command line can draw a progress bar; the others finish too fast to need one.
+        """
+        if self.trains:
+            return self.runner(dict(params), rng, progress)  # type: ignore[call-arg]
         return self.runner(dict(params), rng)
 
 

@@ -154,6 +154,7 @@ DEMO = Demo(
         Param("test", "int", 300, 10, 2000, help="held-out sequences decoded greedily"),
     ),
     runner=run,
+    trains=True,
     code=(
         "seqml.seq2seq:loss_and_gradients",
         "seqml.seq2seq:decode",

@@ -238,6 +238,7 @@ DEMO = Demo(
         ),
     ),
     runner=run,
+    trains=True,
     code=(
         "seqml.char_model:loss_and_gradients",
         "seqml.char_model:train",
