@@ -37,6 +37,11 @@ class Param:
     choices: tuple[str, ...] = ()
     help: str = ""
 
+    @property
+    def option(self) -> str:
+        """The command-line flag that sets it: forget_bias -> --forget-bias."""
+        return "--" + self.name.replace("_", "-")
+
     def allowed(self) -> str:
         """The allowed values in words, for help texts and error messages."""
         if self.type == "choice":

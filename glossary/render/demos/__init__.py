@@ -24,7 +24,7 @@ from glossary.render.safe import plain
 
 if TYPE_CHECKING:
     from glossary.demos import DemoFailure, DemoRun
-    from seqml.demos import Demo
+    from seqml.demos import Demo, Param
 
 
 def _format_value(value: Any) -> str:
@@ -34,32 +34,35 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
+def _setting(param: Param, value: Any) -> str:
+    """One parameter as the flag that sets it, --forget-bias=1 or --text='a b' (no space, so a
+    narrow terminal never wraps a flag away from its value); the bundled corpus is (bundled)."""
+    if param.name == "corpus" and not value:
+        return f"{param.option}=(bundled)"
+    shown = _format_value(value)
+    if param.type == "str":
+        shown = repr(shown)
+    return f"{param.option}={plain(shown)}"
+
+
 def demo_header(demo: Demo, params: Mapping[str, Any], seed: int) -> Text:
-    """The demo's title, then its parameters and the seed, so a run can be repeated exactly."""
-    settings = []
-    for param in demo.params:
-        value = params.get(param.name, param.default)
-        if param.name == "corpus":
-            value = value or "bundled nursery.txt"
-        shown = _format_value(value)
-        if param.type == "str":
-            shown = repr(shown)
-        settings.append(f"{param.name}={plain(shown)}")
+    """The demo's title, then its parameters and the seed as flags, so a run can be repeated exactly."""
+    settings = [_setting(param, params.get(param.name, param.default)) for param in demo.params]
     header = Text(demo.title, style="bold")
     header.append(f"  ({demo.name})\n", style="dim")
-    header.append(" ".join(settings) + f" seed={seed}", style="dim")
+    header.append(" ".join([*settings, f"--seed={seed}"]), style="dim")
     return header
 
 
 def demo_list(demos: Sequence[Demo]) -> Table:
-    """The registry as a table: name, what it shows, its parameters and the terms it illustrates."""
+    """The registry as a table: name, what it shows, and its parameters as flags with defaults."""
     table = house_table(caption="Run one: glossary demo NAME [--param value]...  (--help lists ranges)")
     add_column(table, "demo", style="bold", no_wrap=True)
     add_column(table, "shows")
     add_column(table, "parameters")
     for demo in demos:
-        params = ", ".join(f"{p.name}={_format_value(p.default) or 'nursery.txt'}" for p in demo.params)
-        add_row(table, Text(demo.name), Text(demo.summary), Text(plain(params)))
+        params = ", ".join(_setting(param, param.default) for param in demo.params)
+        add_row(table, Text(demo.name), Text(demo.summary), Text(params))
     return table
 
 
