@@ -284,6 +284,16 @@ def test_every_default_demo_renders_at_80_columns_without_ansi_codes() -> None:
         assert max(len(line) for line in text.splitlines()) <= 80
 
 
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_every_demo_view_ends_with_the_line_saying_what_to_notice(name: str) -> None:
+    import importlib
+
+    notice = importlib.import_module(f"seqml.demos.{name.replace('-', '_')}").NOTICE
+    for width in (60, 80, 120):
+        text = render(demo_view(run_demo(name, {}, seed=0)), width=width)
+        assert " ".join(text.split()).endswith(notice), (name, width)
+
+
 def test_code_view_highlights_python_source() -> None:
     text = render(code_view([("seqml.x.f", "def f(x):\n    return x\n")]))
     assert "# seqml.x.f" in text and "def f(x):" in text

@@ -67,13 +67,15 @@ def demo_list(demos: Sequence[Demo]) -> Table:
 
 
 def demo_view(run: DemoRun | DemoFailure) -> RenderableType:
-    """Header plus the demo's own picture; a run that could not start is one line saying why."""
+    """Header, the demo's own picture, then its NOTICE line; a run that could not start is one line."""
     from glossary.demos import DemoFailure
 
     if isinstance(run, DemoFailure):
         return Text(f"demo {plain(run.name)} cannot run: {plain(run.message)}", style="red")
-    view = import_module(f"{__name__}.{run.demo.name.replace('-', '_')}").view
-    return Group(demo_header(run.demo, run.params, run.seed), view(run.result))
+    module = run.demo.name.replace("-", "_")
+    view = import_module(f"{__name__}.{module}").view
+    notice = Text(import_module(f"seqml.demos.{module}").NOTICE, style="italic")
+    return Group(demo_header(run.demo, run.params, run.seed), view(run.result), notice)
 
 
 def code_view(sources: Sequence[tuple[str, str]]) -> RenderableType:
