@@ -530,7 +530,7 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         _fail_demo(error)
         return
     if as_json:
-        params = public_params(run.params)
+        params = to_jsonable(public_params(run.params))
         _emit_json({"demo": demo.name, "seed": seed, "params": params, "result": to_jsonable(run.result)})
         return
     from glossary.render.demos import demo_view

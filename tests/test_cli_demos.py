@@ -123,6 +123,17 @@ def test_demo_json_clipping_reports_the_norms_and_angle() -> None:
     assert data["result"]["angle_degrees"] == pytest.approx(0.0, abs=1e-5)
 
 
+def test_demo_json_spells_every_non_finite_number_as_a_string() -> None:
+    # n=1: Kneser-Ney cannot be fitted (perplexity NaN); "blind cats" gives MLE a zero (inf).
+    result = invoke("demo", "ngram", "--n", "1", "--text", "zebra", "--json")
+    data = json.loads(result.output, parse_constant=lambda constant: pytest.fail(constant))
+    perplexity = {p["model"]: p["perplexity"] for p in data["result"]["predictions"]}
+    assert perplexity["kneser-ney"] == "nan" and perplexity["mle"] == "inf"
+    assert isinstance(perplexity["laplace"], float)
+    clipping = json.loads(invoke("demo", "clipping", "--p", "inf", "--json").output)
+    assert clipping["result"]["p"] == "inf"
+
+
 def test_demo_json_infinite_perplexity_is_the_string_inf() -> None:
     data = json.loads(invoke("demo", "ngram", "--text", "blind cats", "--json").output)
     mle = data["result"]["predictions"][0]

@@ -418,7 +418,7 @@ def test_code_sources_return_the_core_numpy_functions() -> None:
 
 def test_to_jsonable_turns_arrays_and_infinities_into_strict_json() -> None:
     data = to_jsonable({"a": np.arange(3), "inf": math.inf, "nan": math.nan, "t": (np.float64(1.5),)})
-    assert data == {"a": [0, 1, 2], "inf": "inf", "nan": None, "t": [1.5]}
+    assert data == {"a": [0, 1, 2], "inf": "inf", "nan": "nan", "t": [1.5]}
     json.dumps(data, allow_nan=False)
 
 
