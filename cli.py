@@ -320,7 +320,7 @@ DEMO_EXAMPLES = {
     "ngram": ['--text "three blind"', "--n 2 --k 10", '--corpus my-text.txt --text "once upon"'],
     "rnn-unroll": ['--text "the cat sat down"', '--text "the cat sat on the mat" --steps 3 --hidden 4'],
     "lstm-step": ["--forget-bias 3", "--hidden 8 --seed 7"],
-    "clipping": ["--method value --max-norm 1", "--method global-norm --p inf"],
+    "clipping": ["--method value --clip-value 1", "--method global-norm --p inf"],
     "gradient-flow": ["--rho 1.1", "--steps 60 --forget-bias 3"],
     "next-item": ["--users 2000 --items 200 --k 10"],
 }
@@ -433,7 +433,7 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         _fail_demo(error)
         return
     if as_json:
-        params = public_params(run.params)
+        params = to_jsonable(public_params(run.params))
         _emit_json({"demo": demo.name, "seed": seed, "params": params, "result": to_jsonable(run.result)})
         return
     from glossary.render.demos import demo_view
@@ -528,7 +528,7 @@ def demo_group() -> None:
     Examples:
       glossary demo ngram --text "three blind"
       glossary demo lstm-step --forget-bias 3 --seed 1
-      glossary demo clipping --method value --max-norm 1 --json
+      glossary demo clipping --method value --clip-value 1 --json
       glossary demo gradient-flow --code
     """
 

@@ -179,23 +179,31 @@ def _targets(
 
 
 def clip_by_value(
-    grads: np.ndarray | Sequence[np.ndarray], clip_value: float
+    grads: np.typing.ArrayLike | Sequence[np.ndarray], clip_value: float
 ) -> np.ndarray | list[np.ndarray]:
     """Clamp every element into [-clip_value, clip_value], like ``clip_grad_value_``.
 
-    Accepts one array (returns an array) or a sequence of arrays (returns a list); inf is clamped
-    like any large value, but NaN raises because no clamp makes it meaningful.
+    One gradient (an array, a number or a list of numbers) gives one array back; a sequence of
+    arrays (a model's parameters) gives a list of arrays. Integers come back as floats. inf is
+    clamped like any large value, but NaN raises because no clamp makes it meaningful.
     """
     clip_value = float(clip_value)
     if math.isnan(clip_value) or clip_value < 0:
         raise ValueError(f"clip_value must be in [0, inf], got {clip_value}")
-    single = isinstance(grads, np.ndarray)
-    arrays = [grads] if single else [np.asarray(g) for g in grads]
+    # Many gradients only when the sequence holds arrays; [1.0, 5.0] is one gradient of two numbers.
+    single = not (isinstance(grads, (list, tuple)) and any(isinstance(g, np.ndarray) for g in grads))
+    arrays = [_float_array(grads)] if single else [_float_array(g) for g in grads]
     for g in arrays:
         if np.isnan(g).any():
             raise NonFiniteGradientError("gradient holds NaN: clipping by value cannot repair it")
-    clipped = [np.clip(g, -clip_value, clip_value) for g in arrays]
+    clipped = [np.asarray(np.clip(g, -clip_value, clip_value)) for g in arrays]  # 0-d stays an array
     return clipped[0] if single else clipped
+
+
+def _float_array(g: np.typing.ArrayLike) -> np.ndarray:
+    """An array of floats: float arrays as they are (float32 stays float32), anything else float64."""
+    array = np.asarray(g)
+    return array if np.issubdtype(array.dtype, np.floating) else array.astype(np.float64)
 
 
 def clip_by_norm(

@@ -33,8 +33,10 @@ buffer; each step then adds one recurrent product W_hh h^T to its contiguous (B,
 updates it in place. Contiguous per-step blocks matter: a features-first (4H, T*B) projection
 made every step read 1024 scattered rows and ran 20-30% slower, depending on the page layout.
 The sigmoid is computed as sigmoid(a) = 0.5 * (1 + tanh(a / 2)): stable at +/-1000 and one
-transcendental. The a / 2 costs nothing because the cached weights and biases of the i, f, o
-rows are pre-halved (an exact power-of-two scaling), so one tanh call covers all four gates.
+transcendental. The a / 2 costs almost nothing: ``lstm_forward`` halves the i, f, o rows of the
+weights and biases once per call (an exact power-of-two scaling, so the numbers are the same),
+and ``lstm_step`` halves its (B, 4H) pre-activations; one tanh call then covers all four gates.
+Nothing is cached on ``LSTMParams``, so a weight updated in place is used by the next call.
 The price: a gate value far below 1 keeps its absolute accuracy (about one unit in the last place
 of 1) but not its relative one, which is all the cell update and its gradients need; the stable
 ``seqml.numerics.sigmoid`` is the one to use when a tiny probability itself matters.
@@ -48,7 +50,6 @@ for a positive forget-gate bias; PyTorch ``torch.nn.LSTM`` documentation for the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -70,10 +71,7 @@ __all__ = [
 
 @dataclass(frozen=True)
 class LSTMParams:
-    """LSTM weights shaped like PyTorch's, plus pre-halved copies cached on first use.
-
-    Treat the arrays as read-only after the first forward: the cached copies are not refreshed.
-    """
+    """LSTM weights shaped like PyTorch's; arrays may be updated in place between calls."""
 
     weight_ih: np.ndarray  # (4H, I), row blocks i, f, g, o
     weight_hh: np.ndarray  # (4H, H)
@@ -95,33 +93,18 @@ class LSTMParams:
         """Compute dtype: inputs are cast to it so float32 stays float32 throughout."""
         return self.weight_hh.dtype
 
-    @cached_property
-    def _gate_scale(self) -> np.ndarray:
-        """Per-row factor 1/2 on the sigmoid gates (i, f, o), 1 on the candidate g: (4H, 1)."""
+    def scaled_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """[W_ih | b_ih + b_hh] (4H, I + 1) and W_hh (4H, H), sigmoid-gate rows (i, f, o) halved.
+
+        Made afresh on every call, never cached: an in-place update of a weight (an optimiser
+        step) is seen by the next forward, just as the backward pass sees it.
+        """
         H = self.hidden_size
         scale = np.full((4 * H, 1), 0.5, dtype=self.dtype)
-        scale[2 * H : 3 * H] = 1.0
-        return scale
-
-    @cached_property
-    def scaled_weight_ih(self) -> np.ndarray:
-        """(4H, I) W_ih with the sigmoid-gate rows halved, so one tanh serves every gate."""
-        return np.ascontiguousarray(self.weight_ih * self._gate_scale)
-
-    @cached_property
-    def scaled_weight_hh(self) -> np.ndarray:
-        """(4H, H) W_hh with the sigmoid-gate rows halved."""
-        return np.ascontiguousarray(self.weight_hh * self._gate_scale)
-
-    @cached_property
-    def scaled_bias(self) -> np.ndarray:
-        """(4H,) b_ih + b_hh with the sigmoid-gate entries halved."""
-        return (self.bias_ih + self.bias_hh) * self._gate_scale[:, 0]
-
-    @cached_property
-    def scaled_input_weights_with_bias(self) -> np.ndarray:
-        """(4H, I + 1) [W_ih | b] halved as above: a column of ones in x folds the bias into the GEMM."""
-        return np.concatenate([self.scaled_weight_ih, self.scaled_bias[:, None]], axis=1)
+        scale[2 * H : 3 * H] = 1.0  # g keeps its tanh
+        bias = (self.bias_ih + self.bias_hh)[:, None]
+        input_weights = np.concatenate([self.weight_ih, bias], axis=1) * scale
+        return input_weights, np.ascontiguousarray(self.weight_hh * scale)
 
 
 @dataclass(frozen=True)
@@ -302,11 +285,16 @@ def lstm_step(
     H = params.hidden_size
     if x_t.ndim != 2 or x_t.shape[1] != params.input_size:
         raise ValueError(f"x_t must have shape (B, {params.input_size}), got {x_t.shape}")
+    B = x_t.shape[0]
+    if h_prev.shape != (B, H) or c_prev.shape != (B, H):  # no silent broadcast of one state
+        raise ValueError(f"h_prev and c_prev must have shape {(B, H)}, got {h_prev.shape} and {c_prev.shape}")
     # a^T = W_ih x^T + W_hh h^T + b, (4H, B): BLAS is faster with the tall weight on the left.
-    a_t = params.scaled_weight_ih @ x_t.T
-    a_t += params.scaled_weight_hh @ h_prev.T
-    a_t += params.scaled_bias[:, None]
+    a_t = params.weight_ih @ x_t.T
+    a_t += params.weight_hh @ h_prev.T
+    a_t += (params.bias_ih + params.bias_hh)[:, None]
     a = a_t.T  # (B, 4H) view
+    a[:, : 2 * H] *= 0.5  # i, f and o take tanh(a / 2): exact, a power of two
+    a[:, 3 * H :] *= 0.5
     _activate(a, H)
     i, f, g, o = (a[:, k * H : (k + 1) * H] for k in range(4))  # (B, H) views
     c = f * c_prev
@@ -342,14 +330,14 @@ def lstm_forward(
     x_ones = np.empty((T * B, n_in + 1), dtype=dtype)
     x_ones[:, :n_in] = x.reshape(T * B, n_in)
     x_ones[:, n_in] = 1
-    gates = (x_ones @ params.scaled_input_weights_with_bias.T).reshape(T, B, 4 * H)
+    input_weights, weight_hh = params.scaled_weights()  # i, f, o rows halved, once per call
+    gates = (x_ones @ input_weights.T).reshape(T, B, 4 * H)
 
     hidden = np.empty((T, B, H), dtype=dtype)
     cells = np.empty((T, B, H), dtype=dtype)
     tanh_cells = np.empty((T, B, H), dtype=dtype)
     recurrent = np.empty((4 * H, B), dtype=dtype)  # scratch for W_hh h_{t-1}^T
     product = np.empty((B, H), dtype=dtype)  # scratch for i * g
-    weight_hh = params.scaled_weight_hh
     h, c = h0, c0
     for t in range(T):
         a = gates[t]  # (B, 4H), already holds x_t W_ih^T + b
@@ -384,7 +372,10 @@ def lstm_backward(
         raise ValueError(f"dL_dh must have shape {hidden.shape}, got {dL_dh.shape}")
     carry_c = np.zeros((B, H), dtype=dtype)  # dL/dc_t arriving from step t+1
     if dL_dc_last is not None:
-        carry_c = carry_c + np.asarray(dL_dc_last, dtype=dtype)
+        dL_dc_last = np.asarray(dL_dc_last, dtype=dtype)
+        if dL_dc_last.shape != (B, H):  # no silent broadcast of one gradient over the batch
+            raise ValueError(f"dL_dc_last must have shape {(B, H)}, got {dL_dc_last.shape}")
+        carry_c = carry_c + dL_dc_last
     carry_h = np.zeros((B, H), dtype=dtype)  # dL/dh_t arriving from step t+1
 
     d_pre = np.empty((T, B, 4 * H), dtype=dtype)  # gradient on the pre-activations a_t

@@ -114,12 +114,15 @@ def _check_inputs(params: RNNParams, x: np.ndarray) -> None:
 
 
 def rnn_forward(params: RNNParams, x: np.ndarray, h0: np.ndarray | None = None) -> RNNForward:
-    """Unroll the RNN over x (T, B, I), keeping every hidden state for BPTT and for display."""
-    x = np.asarray(x)
+    """Unroll the RNN over x (T, B, I), keeping every hidden state for BPTT and for display.
+
+    x is cast to the parameters' dtype, so float32 weights compute (and back-propagate) in float32.
+    """
+    dtype = params.weight_hh.dtype
+    x = np.asarray(x, dtype=dtype)
     _check_inputs(params, x)
     T, B, _ = x.shape
     H = params.hidden_size
-    dtype = params.weight_hh.dtype
     h0 = np.zeros((B, H), dtype=dtype) if h0 is None else np.asarray(h0, dtype=dtype)
     if h0.shape != (B, H):
         raise ValueError(f"h0 must have shape {(B, H)}, got {h0.shape}")

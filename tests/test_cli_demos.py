@@ -41,7 +41,7 @@ def test_demos_lists_every_demo_with_its_parameters() -> None:
     assert result.exit_code == 0, result.output
     for name in NAMES:
         assert name in result.output
-    assert "forget_bias=1" in result.output
+    assert "--forget-bias=1" in result.output and "forget_bias" not in result.output
 
 
 def test_demos_json_describes_options_ranges_and_defaults() -> None:
@@ -66,7 +66,7 @@ def test_every_demo_runs_with_defaults(name: str) -> None:
     result = invoke("demo", name)
     assert result.exit_code == 0, result.output
     assert result.exception is None
-    assert "seed=0" in result.output
+    assert "--seed=0" in result.output
     assert "\x1b[" not in result.output  # NO_COLOR and a pipe: plain text only
 
 
@@ -134,9 +134,20 @@ def test_demo_json_parses_as_strict_json(name: str) -> None:
 
 def test_demo_json_clipping_reports_the_norms_and_angle() -> None:
     data = json.loads(invoke("demo", "clipping", "--json").output)
-    assert data["params"] == {"max_norm": 5.0, "method": "global-norm", "p": "2"}
+    assert data["params"] == {"max_norm": 5.0, "method": "global-norm", "p": "2", "clip_value": 5.0}
     assert data["result"]["norm_after"] == pytest.approx(5.0, rel=1e-6)
     assert data["result"]["angle_degrees"] == pytest.approx(0.0, abs=1e-5)
+
+
+def test_demo_json_spells_every_non_finite_number_as_a_string() -> None:
+    # n=1: Kneser-Ney cannot be fitted (perplexity NaN); "blind cats" gives MLE a zero (inf).
+    result = invoke("demo", "ngram", "--n", "1", "--text", "zebra", "--json")
+    data = json.loads(result.output, parse_constant=lambda constant: pytest.fail(constant))
+    perplexity = {p["model"]: p["perplexity"] for p in data["result"]["predictions"]}
+    assert perplexity["kneser-ney"] == "nan" and perplexity["mle"] == "inf"
+    assert isinstance(perplexity["laplace"], float)
+    clipping = json.loads(invoke("demo", "clipping", "--p", "inf", "--json").output)
+    assert clipping["result"]["p"] == "inf"
 
 
 def test_demo_json_infinite_perplexity_is_the_string_inf() -> None:
@@ -285,3 +296,22 @@ def test_demo_code_svg_saves_the_source_listing(tmp_path: Path) -> None:
     result = invoke("demo", "next-item", "--code", "--svg", str(target))
     assert result.exit_code == 0, result.output
     assert "fit_bigram" in target.read_text(encoding="utf-8")
+
+
+def test_demo_clipping_names_a_clip_value_option_and_keeps_max_norm_for_value_mode() -> None:
+    by_clip_value = invoke("demo", "clipping", "--method", "value", "--clip-value", "1", "--json")
+    by_max_norm_args = ("demo", "clipping", "--method", "value", "--max-norm", "1")
+    by_max_norm = invoke(*by_max_norm_args, "--json")
+    assert by_clip_value.exit_code == by_max_norm.exit_code == 0
+    one, other = json.loads(by_clip_value.output)["result"], json.loads(by_max_norm.output)["result"]
+    assert one["after"] == other["after"] and one["threshold"] == other["threshold"] == 1.0
+    assert (one["threshold_option"], other["threshold_option"]) == ("--clip-value", "--max-norm")
+    assert "(clip value 1, given as --max-norm)" in " ".join(invoke(*by_max_norm_args).output.split())
+    shown = invoke("demo", "clipping", "--method", "value", "--clip-value", "1").output
+    assert "each element clipped to [-1,1] (clip value 1)" in " ".join(shown.split())
+
+
+def test_demo_clipping_both_limits_in_value_mode_is_a_usage_error() -> None:
+    result = invoke("demo", "clipping", "--method", "value", "--max-norm", "1", "--clip-value", "2")
+    assert result.exit_code == 2
+    assert "'--clip-value'" in result.output and "not both" in result.output

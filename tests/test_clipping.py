@@ -185,6 +185,18 @@ def test_clip_by_value_returns_an_array_for_an_array_and_a_list_for_a_list():
     assert isinstance(clip_by_value([np.array([2.0])], 1.0), list)
 
 
+def test_clip_by_value_takes_a_number_or_a_list_of_numbers_as_one_gradient():
+    clipped = clip_by_value(3.0, 1.0)
+    assert isinstance(clipped, np.ndarray) and clipped.shape == () and clipped == 1.0
+    listed = clip_by_value([1.0, 5.0, -3], 2.0)
+    assert isinstance(listed, np.ndarray) and listed.dtype == np.float64
+    np.testing.assert_array_equal(listed, [1.0, 2.0, -2.0])
+    many = clip_by_value((np.array([5.0]), np.array([-0.5, -5.0], dtype=np.float32)), 1.0)
+    assert isinstance(many, list) and all(isinstance(g, np.ndarray) for g in many)
+    assert many[1].dtype == np.float32
+    np.testing.assert_array_equal(many[1], [-0.5, -1.0])
+
+
 @pytest.mark.parametrize("bad", [-0.1, math.nan])
 def test_clip_by_value_rejects_negative_or_nan_clip_value(bad):
     with pytest.raises(ValueError, match=r"clip_value must be in \[0, inf\]"):

@@ -85,7 +85,7 @@ def test_demo_parameter_names_match_the_brief() -> None:
         "ngram": ["n", "text", "k", "corpus"],
         "rnn-unroll": ["steps", "hidden", "text"],
         "lstm-step": ["hidden", "forget_bias"],
-        "clipping": ["max_norm", "method", "p"],
+        "clipping": ["max_norm", "method", "p", "clip_value"],
         "gradient-flow": ["rho", "steps", "forget_bias"],
         "next-item": ["users", "items", "k"],
         "activations": ["low", "high", "points", "function", "temperature", "logits"],
@@ -93,7 +93,9 @@ def test_demo_parameter_names_match_the_brief() -> None:
         "gradient-descent": ["lr", "steps", "batch"],
         "gru-step": ["hidden", "update_bias"],
         "bidirectional": ["text", "hidden", "swap"],
-        "train": ["model", "hidden", "steps", "lr", "clip", "bptt", "window", "compare", "optimizer", "corpus"],
+        "train": [
+            *("model", "hidden", "steps", "lr", "clip", "bptt", "window", "compare", "optimizer", "corpus"),
+        ],
         "seq2seq": ["cell", "hidden", "length", "steps", "lr", "test"],
         "embedding": ["text", "min_count", "max_size", "word", "dim", "window", "table", "corpus"],
         "decoding": ["text", "width", "n", "model", "max_words", "length_alpha", "corpus"],
@@ -137,7 +139,7 @@ def test_get_demo_names_the_choices_for_an_unknown_demo() -> None:
 
 def test_validate_params_parses_command_line_strings_to_typed_values() -> None:
     params = validate_params(DEMOS["clipping"], {"max_norm": "1e-3", "method": "value", "p": "inf"})
-    assert params == {"max_norm": 0.001, "method": "value", "p": "inf"}
+    assert params == {"max_norm": 0.001, "method": "value", "p": "inf", "clip_value": 5.0}
     assert validate_params(DEMOS["ngram"], {"n": " 2 "})["n"] == 2
 
 
@@ -258,9 +260,23 @@ def test_clipping_by_global_norm_keeps_the_direction_and_reaches_max_norm() -> N
 
 
 def test_clipping_by_value_bounds_each_element_and_turns_the_direction() -> None:
-    result = run("clipping", method="value", max_norm="1")
+    result = run("clipping", method="value", clip_value="1")
+    assert result.threshold == 1.0
     assert all(np.all(np.abs(grad) <= 1.0) for grad in result.after)
     assert result.angle_degrees is not None and result.angle_degrees > 1.0
+
+
+def test_clipping_by_value_accepts_max_norm_in_place_of_clip_value() -> None:
+    assert run("clipping", method="value", max_norm="1").threshold == 1.0
+    assert run("clipping", method="value", max_norm="1", clip_value="1").threshold == 1.0
+
+
+def test_clipping_refuses_a_limit_the_method_cannot_use() -> None:
+    with pytest.raises(ParamError, match="not both") as error:
+        run("clipping", method="value", max_norm="1", clip_value="2")
+    assert error.value.param == "clip_value"
+    with pytest.raises(ParamError, match="--clip-value applies to --method value"):
+        run("clipping", method="norm", clip_value="2")
 
 
 def test_clipping_by_norm_bounds_each_array_in_the_chosen_p_norm() -> None:
@@ -429,7 +445,7 @@ def test_code_sources_return_the_core_numpy_functions() -> None:
 
 def test_to_jsonable_turns_arrays_and_infinities_into_strict_json() -> None:
     data = to_jsonable({"a": np.arange(3), "inf": math.inf, "nan": math.nan, "t": (np.float64(1.5),)})
-    assert data == {"a": [0, 1, 2], "inf": "inf", "nan": None, "t": [1.5]}
+    assert data == {"a": [0, 1, 2], "inf": "inf", "nan": "nan", "t": [1.5]}
     json.dumps(data, allow_nan=False)
 
 

@@ -257,3 +257,33 @@ def test_lstm_forward_rejects_initial_states_of_the_wrong_shape():
     params = init_lstm(3, 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"h0 and c0 must have shape \(2, 4\)"):
         lstm_forward(params, np.zeros((5, 2, 3)), h0=np.zeros((2, 5)))
+
+
+def test_an_in_place_weight_update_is_used_by_the_next_forward_and_step():
+    rng = np.random.default_rng(21)
+    params = init_lstm(3, 4, rng)
+    x = rng.normal(size=(5, 2, 3))
+    lstm_forward(params, x)  # a first call, as a training loop makes before it updates
+    lstm_step(params, x[0], np.zeros((2, 4)), np.zeros((2, 4)))
+    params.weight_hh[...] *= 3.0  # an optimiser step, in place
+    params.bias_ih[:4] += 1.0
+    fresh = LSTMParams(*(getattr(params, name).copy() for name in PARAM_NAMES))
+    np.testing.assert_array_equal(lstm_forward(params, x).hidden_states, lstm_forward(fresh, x).hidden_states)
+    h, _, _ = lstm_step(params, x[0], np.ones((2, 4)), np.zeros((2, 4)))
+    np.testing.assert_array_equal(h, lstm_step(fresh, x[0], np.ones((2, 4)), np.zeros((2, 4)))[0])
+
+
+def test_lstm_step_refuses_a_state_it_would_have_to_broadcast_over_the_batch():
+    params = init_lstm(3, 4, np.random.default_rng(0))
+    x = np.zeros((3, 3))
+    with pytest.raises(ValueError, match=r"h_prev and c_prev must have shape \(3, 4\), got \(1, 4\)"):
+        lstm_step(params, x, np.zeros((1, 4)), np.zeros((3, 4)))
+    with pytest.raises(ValueError, match=r"must have shape \(3, 4\), got \(3, 4\) and \(4,\)"):
+        lstm_step(params, x, np.zeros((3, 4)), np.zeros(4))
+
+
+def test_lstm_backward_refuses_a_cell_gradient_it_would_have_to_broadcast():
+    params = init_lstm(3, 4, np.random.default_rng(0))
+    forward = lstm_forward(params, np.zeros((2, 3, 3)))
+    with pytest.raises(ValueError, match=r"dL_dc_last must have shape \(3, 4\), got \(4,\)"):
+        lstm_backward(params, forward, np.zeros((2, 3, 4)), dL_dc_last=np.zeros(4))

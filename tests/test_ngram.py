@@ -207,6 +207,29 @@ def test_nltk_kneser_ney_gives_start_symbol_zero_mass_in_a_bigram_model() -> Non
     assert lm.score("<s>") == 0.0
 
 
+@pytest.mark.parametrize(
+    ("kind", "order", "expected"),
+    [  # nltk 3.10.4, score("<s>") on the DOC_CORPUS: the start symbol is a counted word
+        ("witten-bell", 2, 0.15384615384615385),
+        ("witten-bell", 3, 0.23529411764705882),
+        ("kneser-ney", 3, 0.08333333333333333),
+    ],
+)
+def test_the_start_symbol_has_mass_under_witten_bell_and_trigram_kneser_ney_as_in_nltk(
+    kind: str, order: int, expected: float
+) -> None:
+    assert fit(DOC_CORPUS, order, model=kind).score("<s>") == pytest.approx(expected, abs=1e-12)
+
+
+def test_each_model_spells_the_unknown_word_as_its_library_does() -> None:
+    for kind in ("mle", "lidstone", "laplace", "witten-bell", "kneser-ney"):
+        lm = fit(DOC_CORPUS, 2, model=kind)
+        assert lm.unk == "<UNK>" and lm.vocabulary[lm.lookup(["aliens"])[0]] == "<UNK>"
+    kenlm = fit(DOC_CORPUS, 2, model="modified-kneser-ney")
+    assert kenlm.unk == "<unk>" and kenlm.vocabulary[kenlm.lookup(["aliens"])[0]] == "<unk>"
+    assert "<unk>" in ngram.to_arpa(kenlm) and "<UNK>" not in ngram.to_arpa(kenlm)
+
+
 # --------------------------------------------------------------------------- counting
 
 

@@ -187,7 +187,8 @@ def test_lstm_step_view_fits_an_80_column_terminal_without_cutting_numbers() -> 
 def test_clipping_view_shows_before_after_norms_and_angle() -> None:
     result = ClippingResult(
         method="global-norm",
-        max_norm=5.0,
+        threshold=5.0,
+        threshold_option="--max-norm",
         p=2.0,
         names=("weight", "bias"),
         before=(np.array([6.0, 0.0]), np.array([8.0])),
@@ -198,7 +199,7 @@ def test_clipping_view_shows_before_after_norms_and_angle() -> None:
         clipped=True,
     )
     text = render(clipping_view(result))
-    assert "joint ||g||_2 <= 5" in text
+    assert "joint ||g||_2<=5 (max norm)" in text
     row = next(line for line in text.splitlines() if "bias[0]" in line)
     assert "+8.00" in row and "+4.00" in row
     assert "||g||_2 of all gradients: 10.000 -> 5.000 (clipped)" in text
@@ -207,10 +208,10 @@ def test_clipping_view_shows_before_after_norms_and_angle() -> None:
 
 def test_clipping_view_says_when_there_is_no_direction() -> None:
     result = ClippingResult(
-        "value", 0.0, math.inf, ("g",), (np.ones(2),), (np.zeros(2),), 1.0, 0.0, None, True
+        "value", 0.0, "--clip-value", math.inf, ("g",), (np.ones(2),), (np.zeros(2),), 1.0, 0.0, None, True
     )
     text = render(clipping_view(result))
-    assert "each element clipped to" in text and "[-0, 0]" in text
+    assert "each element clipped to" in text and "[-0,0]" in text
     assert "angle: undefined" in text and "||g||_inf" in text
 
 
@@ -267,12 +268,13 @@ def test_demo_list_names_every_demo() -> None:
     text = render(demo_list(list(DEMOS.values())))
     for name in DEMOS:
         assert name in text
-    assert "corpus=nursery.txt" in text
+    assert "--corpus=(bundled)" in text and "max_norm" not in text
 
 
 def test_demo_view_starts_with_the_title_parameters_and_seed() -> None:
     text = render(demo_view(run_demo("lstm-step", {"hidden": "2"}, seed=5)))
-    assert text.startswith("One LSTM step, gate by gate  (lstm-step)\nhidden=2 forget_bias=1 seed=5")
+    assert text.startswith("One LSTM step, gate by gate  (lstm-step)\n--hidden=2 --forget-bias=1 --seed=5")
+    assert "forget_bias" not in text  # parameters are shown as the flags that set them
 
 
 def test_every_default_demo_renders_at_80_columns_without_ansi_codes() -> None:
@@ -280,6 +282,16 @@ def test_every_default_demo_renders_at_80_columns_without_ansi_codes() -> None:
         text = render(demo_view(run_demo(name, {}, seed=0)), width=80)
         assert "\x1b" not in text
         assert max(len(line) for line in text.splitlines()) <= 80
+
+
+@pytest.mark.parametrize("name", list(DEMOS))
+def test_every_demo_view_ends_with_the_line_saying_what_to_notice(name: str) -> None:
+    import importlib
+
+    notice = importlib.import_module(f"seqml.demos.{name.replace('-', '_')}").NOTICE
+    for width in (60, 80, 120):
+        text = render(demo_view(run_demo(name, {}, seed=0)), width=width)
+        assert " ".join(text.split()).endswith(notice), (name, width)
 
 
 def test_code_view_highlights_python_source() -> None:

@@ -131,3 +131,15 @@ def test_rnn_forward_rejects_an_initial_state_of_the_wrong_shape():
     params = init_rnn(3, 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"h0 must have shape \(2, 4\)"):
         rnn_forward(params, np.zeros((5, 2, 3)), h0=np.zeros((4,)))
+
+
+def test_rnn_forward_casts_the_input_to_the_parameters_dtype():
+    rng = np.random.default_rng(31)
+    params = init_rnn(3, 4, rng, dtype=np.float32)
+    x = rng.normal(size=(5, 2, 3))  # float64, as NumPy makes it
+    forward = rnn_forward(params, x)
+    assert forward.inputs.dtype == forward.hidden_states.dtype == np.float32
+    cast = rnn_forward(params, x.astype(np.float32))
+    np.testing.assert_array_equal(forward.hidden_states, cast.hidden_states)
+    grads = rnn_backward(params, forward, np.ones((5, 2, 4), dtype=np.float32))
+    assert grads.weight_ih.dtype == np.float32

@@ -135,6 +135,7 @@ DEMO = Demo(
         Param("temperature", "float", 1.0, 0.05, 20.0, help="softmax temperature, shown beside 0.5, 1 and 2"),
         Param("logits", "str", "3 1 0.5 0 -1", help="the scores softmax turns into probabilities"),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.activations:sigmoid_derivative",

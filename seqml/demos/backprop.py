@@ -95,6 +95,7 @@ DEMO = Demo(
         Param("batch", "int", 2, 1, 8, help="examples in the batch (the loss is their mean)"),
         Param("layers", "int", 1, 1, 3, help="hidden layers: 1 is a two-layer network, 2 or more is deep"),
     ),
+    notice=NOTICE,
     runner=run,
     code=("seqml.backprop:mlp_forward", "seqml.backprop:mlp_backward", "seqml.backprop:gradient_check"),
 )

@@ -37,6 +37,11 @@ class Param:
     choices: tuple[str, ...] = ()
     help: str = ""
 
+    @property
+    def option(self) -> str:
+        """The command-line flag that sets it: forget_bias -> --forget-bias."""
+        return "--" + self.name.replace("_", "-")
+
     def allowed(self) -> str:
         """The allowed values in words, for help texts and error messages."""
         if self.type == "choice":
@@ -130,8 +135,8 @@ class Demo:
     params: tuple[Param, ...]
     runner: Callable[[dict[str, Any], np.random.Generator], Any]
     code: tuple[str, ...] = field(default=())  # "module:function" shown by --code
+    notice: str = ""  # one line: what the learner should notice in what the demo shows
     trains: bool = False  # a training demo: its runner takes progress(done, total, loss) and runs seconds
-
 
     def param(self, name: str) -> Param:
         """Look a parameter up by name, accepting the command line's dashes."""
@@ -188,7 +193,13 @@ def code_sources(demo: Demo) -> list[tuple[str, str]]:
 
 
 def to_jsonable(value: Any) -> Any:
-    """Plain JSON data from a result: arrays become lists, inf becomes "inf", NaN becomes null."""
+    """Plain, strict JSON data from a result: dataclasses become objects, arrays and tuples lists.
+
+    Strict JSON has no infinity or NaN, so every non-finite float, wherever it sits (a perplexity,
+    a p-norm order, an array element), becomes one of the strings "inf", "-inf" or "nan"; a
+    finite float stays a number, and None (a value that does not exist, such as the angle of a
+    zero vector) stays null. One rule for every demo, so a script can decode them all alike.
+    """
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: to_jsonable(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Mapping):
@@ -199,7 +210,7 @@ def to_jsonable(value: Any) -> Any:
         return to_jsonable(value.tolist())
     if isinstance(value, float):
         if math.isnan(value):
-            return None
+            return "nan"
         if math.isinf(value):
             return "inf" if value > 0 else "-inf"
     return value

@@ -90,6 +90,7 @@ DEMO = Demo(
         Param("hidden", "int", 3, 1, 6, help="size of each direction's hidden state"),
         Param("swap", "str", "rug", help="the word put in place of the last one"),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.bidirectional:bidirectional_forward",

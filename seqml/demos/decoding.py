@@ -143,6 +143,7 @@ DEMO = Demo(
             "(default: the bundled nursery corpus)",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.decoding:greedy_decode",

@@ -179,6 +179,7 @@ DEMO = Demo(
             "(default: the bundled nursery corpus)",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.embedding:build_vocabulary",

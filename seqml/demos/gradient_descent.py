@@ -105,6 +105,7 @@ DEMO = Demo(
         Param("steps", "int", 100, 1, 2000, help="parameter updates per run"),
         Param("batch", "int", 16, 1, SAMPLES, help=f"minibatch size for SGD (of {SAMPLES} samples)"),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.gradient_descent:descend",

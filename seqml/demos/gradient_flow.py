@@ -93,6 +93,7 @@ DEMO = Demo(
             help="the LSTM's forget-gate bias (3 holds the gate near 0.95)",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.gradient_flow:rnn_gradient_norms",

@@ -88,6 +88,7 @@ DEMO = Demo(
             help="added to the update gate's bias: high copies the old state, low writes the candidate",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     code=("seqml.gru:gru_cell", "seqml.gru:init_gru"),
 )

@@ -81,6 +81,7 @@ DEMO = Demo(
             help="added to the forget gate's bias: high keeps the old cell state",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     code=("seqml.lstm:lstm_cell", "seqml.lstm:init_lstm"),
 )

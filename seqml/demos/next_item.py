@@ -43,6 +43,7 @@ DEMO = Demo(
         Param("items", "int", 100, 10, 500, help="catalogue size (series of 5)"),
         Param("k", "int", 5, 1, 50, help="cut-off for Recall@k"),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.next_item:generate_histories",

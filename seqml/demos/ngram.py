@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
 NGRAM_MODELS = ("mle", "laplace", "witten-bell", "kneser-ney", "modified-kneser-ney")
 NOTICE = (
-    "Notice how the smoothed models take probability from the words seen after this context and "
-    "give some to every other word, so a zero never makes their perplexity infinite."
+    "Notice how the smoothed models move probability from the words seen after this context to "
+    "words never seen there, which MLE gives 0 (and so an infinite perplexity)."
 )
 
 
@@ -113,6 +113,7 @@ DEMO = Demo(
             "(default: the bundled nursery corpus)",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     code=("seqml.ngram:fit", "seqml.ngram:count_ngrams", "seqml.demos.ngram:run"),
 )

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     import numpy as np
 
 NOTICE = (
-    "Notice that the same weights run at every step, yet a repeated word leaves a different h_t: "
-    "the hidden state carries the words read before it."
+    "Notice that the same weights run at every step, so only h_(t-1) makes the columns differ: "
+    "each h_t carries the words read before it (try a text that repeats a word)."
 )
 
 
@@ -68,6 +68,7 @@ DEMO = Demo(
         Param("hidden", "int", 3, 1, 8, help="size of the hidden state"),
         Param("text", "str", "three blind mice ran", help="input words, one per step"),
     ),
+    notice=NOTICE,
     runner=run,
     code=("seqml.rnn:rnn_forward", "seqml.demos.rnn_unroll:run"),
 )

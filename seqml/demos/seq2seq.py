@@ -153,6 +153,7 @@ DEMO = Demo(
         Param("lr", "float", 0.01, 1e-4, 1.0, help="Adam learning rate"),
         Param("test", "int", 300, 10, 2000, help="held-out sequences decoded greedily"),
     ),
+    notice=NOTICE,
     runner=run,
     trains=True,
     code=(

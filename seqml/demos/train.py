@@ -237,6 +237,7 @@ DEMO = Demo(
             help="training text file (default: the bundled nursery corpus)",
         ),
     ),
+    notice=NOTICE,
     runner=run,
     trains=True,
     code=(

@@ -79,6 +79,12 @@ def fit(
     Options: ``unk_cutoff`` (all NLTK-style models, default 1), ``gamma`` (lidstone, default 0.1),
     ``discount`` (kneser-ney, default 0.1), ``discount_fallback`` (modified-kneser-ney, default
     (0.5, 1.0, 1.5); None makes unusable count-of-counts an error, as lmplz without the flag).
+
+    The unknown word keeps each library's own spelling, given by the model's ``unk`` attribute:
+    ``<UNK>`` for the NLTK-style models (``nltk.lm.Vocabulary``'s label, so vocabularies and
+    scores compare with NLTK's word for word) and ``<unk>`` for modified-kneser-ney (the ARPA
+    spelling KenLM and SRILM read and write, so ``to_arpa`` output loads in KenLM's query).
+    Both map every word outside the vocabulary to that token.
     """
     order = _check_order(order)
     if model not in MODELS:

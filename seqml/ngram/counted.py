@@ -13,8 +13,12 @@ Write ``c(h w)`` for the count of context ``h`` followed by ``w``, ``c(h) = sum_
                    N1+(. h w) = |{x : c(x h w) > 0}|; k(h .) = sum_w k(h w); P(w) = N1+(. w) / N1+(. .)
 
 An interpolated model whose context ``h`` was never seen uses ``P(w | h')`` unchanged, as NLTK does.
-``<s>`` and words never seen get probability 0 under Witten-Bell and Kneser-Ney (so perplexity is
-infinite), and Kneser-Ney's discount ``d`` defaults to 0.1. Counting, padding and scoring are
+Words never seen (``<UNK>``, unless ``unk_cutoff`` sent training words there) get probability 0
+under Witten-Bell and Kneser-Ney, so a text holding one has infinite perplexity. ``<s>`` is a
+counted word (N-1 per training sentence): Witten-Bell gives it mass in every context, and
+Kneser-Ney, whose unigrams count the words a word follows, gives it 0 in a bigram model (it follows
+nothing) but some mass from N = 3, where it follows ``<s>``; NLTK 3.10 computes the same.
+Kneser-Ney's discount ``d`` defaults to 0.1. Counting, padding and scoring are
 ``seqml.ngram.base``'s; KenLM's modified Kneser-Ney is in ``seqml.ngram.kenlm``.
 
 References: Jurafsky & Martin, *Speech and Language Processing*, ch. 3 (smoothing); Chen & Goodman,
@@ -145,7 +149,7 @@ class KneserNeyModel(_CountedModel):
     """Interpolated Kneser-Ney with one discount d, as nltk.lm.KneserNeyInterpolated computes it."""
 
     name = "kneser-ney"
-    convention = "NLTK nltk.lm.KneserNeyInterpolated (discount 0.1 default; <s> and unknowns 0)"
+    convention = "NLTK nltk.lm.KneserNeyInterpolated (discount 0.1 default; unknown words 0)"
 
     def __init__(self, counts: NgramCounts, discount: float = 0.1) -> None:
         if counts.order < 2:

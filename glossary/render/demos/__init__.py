@@ -25,7 +25,7 @@ from glossary.render.safe import plain
 
 if TYPE_CHECKING:
     from glossary.demos import DemoRun
-    from seqml.demos import Demo
+    from seqml.demos import Demo, Param
 
 
 def _format_value(value: Any) -> str:
@@ -35,41 +35,46 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
+def _setting(param: Param, value: Any) -> str:
+    """One parameter as the flag that sets it, --forget-bias=1 or --text='a b' (no space, so a
+    narrow terminal never wraps a flag away from its value); the bundled corpus is (bundled)."""
+    if param.name == "corpus" and not value:
+        return f"{param.option}=(bundled)"
+    shown = _format_value(value)
+    if param.type == "str":
+        shown = repr(shown)
+    return f"{param.option}={plain(shown)}"
+
+
 def demo_header(demo: Demo, params: Mapping[str, Any], seed: int) -> Text:
-    """The demo's title, then its parameters and the seed, so a run can be repeated exactly."""
-    settings = []
-    for param in demo.params:
-        value = params.get(param.name, param.default)
-        if param.name == "corpus":
-            value = value or "bundled nursery.txt"
-        shown = _format_value(value)
-        if param.type == "str":
-            shown = repr(shown)
-        settings.append(f"{param.name}={plain(shown)}")
+    """The demo's title, then its parameters and the seed as flags, so a run can be repeated exactly."""
+    settings = [_setting(param, params.get(param.name, param.default)) for param in demo.params]
     header = Text(demo.title, style="bold")
     header.append(f"  ({demo.name})\n", style="dim")
-    header.append(" ".join(settings) + f" seed={seed}", style="dim")
+    header.append(" ".join([*settings, f"--seed={seed}"]), style="dim")
     return header
 
 
 def demo_list(demos: Sequence[Demo]) -> Table:
-    """The registry as a table: name, what it shows, its parameters and the terms it illustrates."""
+    """The registry as a table: name, what it shows, and its parameters as flags with defaults."""
     table = house_table(caption="Run one: glossary demo NAME [--param value]...  (--help lists ranges)")
     add_column(table, "demo", style="bold", no_wrap=True)
     add_column(table, "shows")
     add_column(table, "parameters")
     for demo in demos:
-        params = ", ".join(f"{p.name}={_format_value(p.default) or 'nursery.txt'}" for p in demo.params)
-        add_row(table, Text(demo.name), Text(demo.summary), Text(plain(params)))
+        params = ", ".join(_setting(param, param.default) for param in demo.params)
+        add_row(table, Text(demo.name), Text(demo.summary), Text(params))
     return table
 
 
 def demo_view(run: DemoRun | DemoFailure) -> RenderableType:
-    """Header plus the demo's own picture; a run that could not start is one line saying why."""
+    """Header, the demo's own picture, then its NOTICE line; a run that could not start is one line."""
     if isinstance(run, DemoFailure):
         return Text(f"demo {plain(run.name)} cannot run: {plain(run.message)}", style="red")
-    view = import_module(f"{__name__}.{run.demo.name.replace('-', '_')}").view
-    return Group(demo_header(run.demo, run.params, run.seed), view(run.result))
+    module = run.demo.name.replace("-", "_")
+    view = import_module(f"{__name__}.{module}").view
+    notice = Text(run.demo.notice, style="italic")
+    return Group(demo_header(run.demo, run.params, run.seed), view(run.result), notice)
 
 
 def code_view(sources: Sequence[tuple[str, str]]) -> RenderableType:

@@ -21,11 +21,14 @@ def _norm_name(p: float) -> str:
 
 def view(result: ClippingResult) -> RenderableType:
     """The gradient before and after, element by element, with the norms and the angle between."""
+    limit = f"{result.threshold:g}"
+    given = "" if result.threshold_option == "--clip-value" else ", given as --max-norm"
     method = {
-        "value": f"each element clipped to [-{result.max_norm:g}, {result.max_norm:g}]",
-        "norm": f"each array scaled so its {_norm_name(result.p)} <= {result.max_norm:g}",
+        # No spaces inside a formula: a narrow table wraps between formulas, never inside one.
+        "value": f"each element clipped to [-{limit},{limit}] (clip value {limit}{given})",
+        "norm": f"each array scaled so its {_norm_name(result.p)}<={limit} (max norm)",
         "global-norm": (
-            f"all arrays scaled together so their joint {_norm_name(result.p)} <= {result.max_norm:g}"
+            f"all arrays scaled together so their joint {_norm_name(result.p)}<={limit} (max norm)"
         ),
     }[result.method]
     scale = max((abs(float(v)) for grad in result.before for v in grad), default=0.0)

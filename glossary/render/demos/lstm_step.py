@@ -61,7 +61,7 @@ def view(result: LSTMStepResult) -> RenderableType:
     else:
         effect = "a bias of 0 centres the forget gates on 0.5, so about half of the cell fades each step"
     note = Text(
-        f"forget_bias={bias:g}: the forget gate averages {kept:.2f}, so each unit keeps "
+        f"--forget-bias={bias:g}: the forget gate averages {kept:.2f}, so each unit keeps "
         f"about {kept:.0%} of its old cell state ({effect})."
     )
     return Group(LSTMStepTable(result), note)
