@@ -127,7 +127,7 @@ def test_scores_of_thousands_neither_overflow_nor_warn():
     forward = scaled_dot_product_attention(q, k, v)  # pytest -W error turns any overflow into a failure
     # Scores 707 apart: the losers get exp(-707) ~ 1e-307 (finite, tiny) and the winner exactly 1.
     np.testing.assert_allclose(forward.weights, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], rtol=0, atol=1e-300)
-    np.testing.assert_allclose(forward.output, v[:2], rtol=1e-15)
+    np.testing.assert_allclose(forward.output, v[:2], rtol=1e-15, atol=1e-300)
 
 
 def test_integer_input_is_computed_in_float64_and_float32_stays_float32():
