@@ -103,7 +103,7 @@ DEMO = Demo(
     terms=("attention", "transformer"),
     params=(
         Param("text", "str", DEFAULT_TEXT, help=f"the words to attend over (the first {MAX_WORDS} are used)"),
-        Param("causal", "choice", "no", choices=("no", "yes"), help="yes: no word may look at a later one"),
+        Param("causal", "choice", "no", choices=("no", "yes"), help="yes: mask every later word"),
         Param("heads", "int", 2, minimum=1, maximum=8, help="attention heads (model width 16 per head)"),
         Param("head", "int", 1, minimum=0, maximum=8, help="which head to draw, 1..heads; 0 = their average"),
     ),
