@@ -114,19 +114,25 @@ def _softmax_rows_inplace(scores: np.ndarray, allowed: np.ndarray | None) -> np.
     """Softmax over the last axis, written into ``scores``; returns the (...,) flags of empty rows.
 
     Masked scores become -inf and so exp(-inf) = 0. The row maximum is subtracted first so every
-    exponent is <= 0 (no overflow at +/-1000). A row with no allowed key keeps max = -inf: we shift
-    it by 0 instead and divide by 1 instead of 0, which leaves its weights at exactly 0.
+    exponent is <= 0 (no overflow at +/-1000). A row the mask empties entirely is shifted by 0
+    and divided by 1 instead of 0, which leaves its weights at exactly 0. Emptiness comes from the
+    mask, never from the scores: a row whose scores overflowed to -inf is an error, not "empty".
     """
-    if allowed is not None:
+    if allowed is None:
+        empty = np.zeros((*scores.shape[:-1], 1), dtype=bool)
+    else:
+        empty = ~allowed.any(axis=-1, keepdims=True)
         np.copyto(scores, -np.inf, where=~allowed)
     row_max = scores.max(axis=-1, keepdims=True)
-    empty = np.isneginf(row_max)
-    if empty.any():
+    has_empty = bool(empty.any())
+    if has_empty:
         row_max[empty] = 0.0
+    if not np.isfinite(row_max).all():  # finite inputs whose products overflowed
+        raise ValueError("attention scores overflowed to inf; scale the queries or keys down")
     scores -= row_max
     np.exp(scores, out=scores)
     total = scores.sum(axis=-1, keepdims=True)
-    if empty.any():
+    if has_empty:
         total[empty] = 1.0
     scores /= total
     return empty[..., 0]
@@ -190,8 +196,9 @@ def scaled_dot_product_attention(
         scale = 1.0 / math.sqrt(Q.shape[-1])
     elif not math.isfinite(scale):
         raise ValueError(f"scale must be finite, got {scale}")
-    scores = np.matmul(Q, np.swapaxes(K, -1, -2))  # (..., T_q, T_k)
-    scores *= dtype.type(scale)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught, with a message, below
+        scores = np.matmul(Q, np.swapaxes(K, -1, -2))  # (..., T_q, T_k)
+        scores *= dtype.type(scale)
     allowed = _allowed(mask, causal, scores.shape, T_q, T_k)
     empty = _softmax_rows_inplace(scores, allowed)
     output = np.matmul(scores, V)
@@ -355,19 +362,20 @@ def multihead_attention_forward(
     d = E // H
     W, b = params.in_proj_weight, params.in_proj_bias
     scale = dtype.type(1.0 / math.sqrt(d))
-    if self_attention:
-        # One (B*L, E) x (E, 3E) product instead of three; the columns are [q | k | v].
-        qkv = x_q.reshape(B * L, E) @ W.T
-        qkv += b
-        qkv = qkv.reshape(B, L, 3, E)
-        q_all, k_all, v_all = qkv[:, :, 0], qkv[:, :, 1], qkv[:, :, 2]
-    else:
-        q_all = (x_q.reshape(B * L, E) @ W[:E].T + b[:E]).reshape(B, L, E)
-        k_all = (x_k.reshape(B * S, E) @ W[E : 2 * E].T + b[E : 2 * E]).reshape(B, S, E)
-        v_all = (x_v.reshape(B * S, E) @ W[2 * E :].T + b[2 * E :]).reshape(B, S, E)
-    q_all *= scale  # scaling the (B, L, E) queries costs less than scaling the (B, H, L, S) scores
-    q, k, v = (_split_heads(t, H) for t in (q_all, k_all, v_all))
-    weights = np.matmul(q, k.transpose(0, 1, 3, 2))  # (B, H, L, S)
+    with np.errstate(over="ignore", invalid="ignore"):  # huge inputs: the softmax check reports it
+        if self_attention:
+            # One (B*L, E) x (E, 3E) product instead of three; the columns are [q | k | v].
+            qkv = x_q.reshape(B * L, E) @ W.T
+            qkv += b
+            qkv = qkv.reshape(B, L, 3, E)
+            q_all, k_all, v_all = qkv[:, :, 0], qkv[:, :, 1], qkv[:, :, 2]
+        else:
+            q_all = (x_q.reshape(B * L, E) @ W[:E].T + b[:E]).reshape(B, L, E)
+            k_all = (x_k.reshape(B * S, E) @ W[E : 2 * E].T + b[E : 2 * E]).reshape(B, S, E)
+            v_all = (x_v.reshape(B * S, E) @ W[2 * E :].T + b[2 * E :]).reshape(B, S, E)
+        q_all *= scale  # scaling the (B, L, E) queries costs less than scaling the (B, H, L, S) scores
+        q, k, v = (_split_heads(t, H) for t in (q_all, k_all, v_all))
+        weights = np.matmul(q, k.transpose(0, 1, 3, 2))  # (B, H, L, S)
     allowed = _allowed(mask, causal, weights.shape, L, S)
     empty = _softmax_rows_inplace(weights, allowed)
     context = np.empty((B, L, H, d), dtype=dtype)

@@ -130,6 +130,17 @@ def test_scores_of_thousands_neither_overflow_nor_warn():
     np.testing.assert_allclose(forward.output, v[:2], rtol=1e-15, atol=1e-300)
 
 
+def test_scores_that_overflow_float32_raise_instead_of_turning_into_nan():
+    big = np.full((2, 2), 1e20, dtype=np.float32)
+    with pytest.raises(ValueError, match="overflowed"):
+        scaled_dot_product_attention(big, big, big)
+    with pytest.raises(ValueError, match="overflowed"):  # -inf from overflow is not an empty mask row
+        scaled_dot_product_attention(big, -big, big)
+    params = init_multihead_attention(2, 1, np.random.default_rng(0), dtype=np.float32)
+    with pytest.raises(ValueError, match="overflowed"):
+        multihead_attention_forward(params, np.full((1, 2, 2), 1e30, dtype=np.float32))
+
+
 def test_integer_input_is_computed_in_float64_and_float32_stays_float32():
     ints = np.arange(6).reshape(2, 3)
     assert scaled_dot_product_attention(ints, ints, ints).output.dtype == np.float64
