@@ -197,8 +197,11 @@ def scaled_dot_product_attention(
     elif not math.isfinite(scale):
         raise ValueError(f"scale must be finite, got {scale}")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught, with a message, below
-        scores = np.matmul(Q, np.swapaxes(K, -1, -2))  # (..., T_q, T_k)
-        scores *= dtype.type(scale)
+        if Q.shape[-1] < K.shape[-2]:  # scale whichever is smaller: Q (T_q x d_k) or S (T_q x T_k)
+            scores = np.matmul(Q * dtype.type(scale), np.swapaxes(K, -1, -2))  # (..., T_q, T_k)
+        else:
+            scores = np.matmul(Q, np.swapaxes(K, -1, -2))
+            scores *= dtype.type(scale)
     allowed = _allowed(mask, causal, scores.shape, T_q, T_k)
     empty = _softmax_rows_inplace(scores, allowed)
     output = np.matmul(scores, V)
