@@ -112,5 +112,6 @@ DEMO = Demo(
         "seqml.attention:scaled_dot_product_attention",
         "seqml.attention:multihead_attention_forward",
         "seqml.attention:sinusoidal_positional_encoding",
+        "seqml.demos.attention:run",
     ),
 )
