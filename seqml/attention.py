@@ -379,6 +379,8 @@ def multihead_attention_forward(
         q_all *= scale  # scaling the (B, L, E) queries costs less than scaling the (B, H, L, S) scores
         q, k, v = (_split_heads(t, H) for t in (q_all, k_all, v_all))
         weights = np.matmul(q, k.transpose(0, 1, 3, 2))  # (B, H, L, S)
+    if mask is not None and np.ndim(mask) == 3:  # (B, L, S): one mask per sequence, for every head
+        mask = np.asarray(mask)[:, None]
     allowed = _allowed(mask, causal, weights.shape, L, S)
     empty = _softmax_rows_inplace(weights, allowed)
     context = np.empty((B, L, H, d), dtype=dtype)

@@ -274,6 +274,19 @@ def test_mha_fused_self_attention_path_equals_three_separate_projections():
     np.testing.assert_allclose(fused.output, separate.output, rtol=1e-12, atol=1e-14)
 
 
+def test_mha_mask_per_sequence_applies_to_its_own_sequence_in_every_head():
+    rng = np.random.default_rng(8)
+    params = init_multihead_attention(4, 2, rng)
+    x = rng.standard_normal((2, 3, 4))
+    mask = np.ones((2, 3, 3), dtype=bool)
+    mask[0, :, 2] = False  # sequence 0 may not look at its last word; sequence 1 sees everything
+    forward = multihead_attention_forward(params, x, mask=mask)
+    assert np.all(forward.weights[0, :, :, 2] == 0) and np.all(forward.weights[1] > 0)
+    np.testing.assert_array_equal(
+        forward.weights, multihead_attention_forward(params, x, mask=mask[:, None]).weights
+    )
+
+
 # --------------------------------------------------------------------------- MHA vs finite differences
 
 
