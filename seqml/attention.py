@@ -57,6 +57,7 @@ __all__ = [
     "MultiheadAttentionParams",
     "attention_backward",
     "attention_quiz_item",
+    "batched_matmul",
     "causal_mask",
     "init_multihead_attention",
     "multihead_attention_backward",
@@ -138,6 +139,33 @@ def _softmax_rows_inplace(scores: np.ndarray, allowed: np.ndarray | None) -> np.
     return empty[..., 0]
 
 
+# OpenBLAS splits one GEMM over n = M*N*K / 2**18 threads (interface/gemm.c: SMP_THRESHOLD_MIN
+# 65536 times GEMM_MULTITHREAD_THRESHOLD 4). Attention is many small GEMMs (B*H of 128 x 128 x 64
+# at the benchmark size): threading each one costs more synchronisation than it saves, and on a
+# busy machine a thread left waiting for its partner's core stalls every product (measured here:
+# 8x slower at 2 threads). Blocks of rows small enough to stay on one thread avoid that.
+_SINGLE_THREAD_WORK = 2**18  # M*N*K below which OpenBLAS keeps a GEMM on one thread
+_MIN_BLOCK_ROWS = 16  # fewer rows per block and BLAS loses efficiency: let large GEMMs thread
+
+
+def batched_matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """a @ b over stacked (..., M, K) x (..., K, N), in row blocks that keep each GEMM on one thread.
+
+    The same products as ``np.matmul(a, b, out=out)``, only in more, smaller BLAS calls (which
+    may round the last bit differently). ``a`` and ``b`` may be strided views.
+    """
+    M, K = a.shape[-2:]
+    N = b.shape[-1]
+    if out is None:
+        out = np.empty((*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), M, N), dtype=np.result_type(a, b))
+    rows = _SINGLE_THREAD_WORK // max(N * K, 1)
+    if rows >= M or rows < _MIN_BLOCK_ROWS:
+        return np.matmul(a, b, out=out)
+    for start in range(0, M, rows):
+        np.matmul(a[..., start : start + rows, :], b, out=out[..., start : start + rows, :])
+    return out
+
+
 # --------------------------------------------------------------------------- scaled dot-product
 
 
@@ -198,13 +226,13 @@ def scaled_dot_product_attention(
         raise ValueError(f"scale must be finite, got {scale}")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is caught, with a message, below
         if Q.shape[-1] < K.shape[-2]:  # scale whichever is smaller: Q (T_q x d_k) or S (T_q x T_k)
-            scores = np.matmul(Q * dtype.type(scale), np.swapaxes(K, -1, -2))  # (..., T_q, T_k)
+            scores = batched_matmul(Q * dtype.type(scale), np.swapaxes(K, -1, -2))  # (..., T_q, T_k)
         else:
-            scores = np.matmul(Q, np.swapaxes(K, -1, -2))
+            scores = batched_matmul(Q, np.swapaxes(K, -1, -2))
             scores *= dtype.type(scale)
     allowed = _allowed(mask, causal, scores.shape, T_q, T_k)
     empty = _softmax_rows_inplace(scores, allowed)
-    output = np.matmul(scores, V)
+    output = batched_matmul(scores, V)
     return AttentionForward(output, scores, Q, K, V, float(scale), empty)
 
 
@@ -215,8 +243,8 @@ def attention_backward(forward: AttentionForward, d_output: np.typing.ArrayLike)
     if dO.shape != forward.output.shape:
         raise ValueError(f"d_output must have the output's shape {forward.output.shape}, got {dO.shape}")
     # Step 1: O = P V, so V receives P^T dO and P receives dO V^T.
-    dV = np.matmul(np.swapaxes(P, -1, -2), dO)
-    dP = np.matmul(dO, np.swapaxes(V, -1, -2))
+    dV = batched_matmul(np.swapaxes(P, -1, -2), dO)
+    dP = batched_matmul(dO, np.swapaxes(V, -1, -2))
     # Step 2: through the softmax of each row, dS_ij = P_ij (dP_ij - sum_k dP_ik P_ik).
     # Masked and empty-row entries have P = 0, so no gradient reaches their scores.
     dS = dP
@@ -224,8 +252,8 @@ def attention_backward(forward: AttentionForward, d_output: np.typing.ArrayLike)
     dS *= P
     # Step 3: S = scale * Q K^T.
     dS *= P.dtype.type(forward.scale)
-    dQ = np.matmul(dS, K)
-    dK = np.matmul(np.swapaxes(dS, -1, -2), Q)
+    dQ = batched_matmul(dS, K)
+    dK = batched_matmul(np.swapaxes(dS, -1, -2), Q)
     return AttentionGradients(dQ, dK, dV)
 
 
@@ -378,13 +406,13 @@ def multihead_attention_forward(
             v_all = (x_v.reshape(B * S, E) @ W[2 * E :].T + b[2 * E :]).reshape(B, S, E)
         q_all *= scale  # scaling the (B, L, E) queries costs less than scaling the (B, H, L, S) scores
         q, k, v = (_split_heads(t, H) for t in (q_all, k_all, v_all))
-        weights = np.matmul(q, k.transpose(0, 1, 3, 2))  # (B, H, L, S)
+        weights = batched_matmul(q, k.transpose(0, 1, 3, 2))  # (B, H, L, S)
     if mask is not None and np.ndim(mask) == 3:  # (B, L, S): one mask per sequence, for every head
         mask = np.asarray(mask)[:, None]
     allowed = _allowed(mask, causal, weights.shape, L, S)
     empty = _softmax_rows_inplace(weights, allowed)
     context = np.empty((B, L, H, d), dtype=dtype)
-    np.matmul(weights, v, out=context.transpose(0, 2, 1, 3))  # written straight into (B, L, H, d)
+    batched_matmul(weights, v, out=context.transpose(0, 2, 1, 3))  # written straight into (B, L, H, d)
     context = context.reshape(B, L, E)
     output = context.reshape(B * L, E) @ params.out_proj_weight.T
     output += params.out_proj_bias
@@ -424,14 +452,14 @@ def multihead_attention_backward(
     d_out_bias = dY_flat.sum(axis=0)
     d_context = _split_heads((dY_flat @ params.out_proj_weight).reshape(B, L, E), H)  # (B, H, L, d)
     # Step 2: each head's context = P v: v receives P^T dC, P receives dC v^T.
-    dv = np.matmul(P.transpose(0, 1, 3, 2), d_context)  # (B, H, S, d)
-    dS = np.matmul(d_context, v.transpose(0, 1, 3, 2))  # (B, H, L, S), dP for now
+    dv = batched_matmul(P.transpose(0, 1, 3, 2), d_context)  # (B, H, S, d)
+    dS = batched_matmul(d_context, v.transpose(0, 1, 3, 2))  # (B, H, L, S), dP for now
     # Step 3: through each row's softmax: dS = P * (dP - rowsum(dP * P)).
     dS -= np.sum(dS * P, axis=-1, keepdims=True)
     dS *= P
     # Step 4: S = q k^T with q already scaled: k receives dS^T q; the unscaled queries dS k * scale.
-    dk = np.matmul(dS.transpose(0, 1, 3, 2), q)  # (B, H, S, d)
-    dq = np.matmul(dS, k)
+    dk = batched_matmul(dS.transpose(0, 1, 3, 2), q)  # (B, H, S, d)
+    dq = batched_matmul(dS, k)
     dq *= dtype.type(1.0 / math.sqrt(d))
     # Step 5: merge the heads back to (B*T, E) and go through the three input projections.
     merged = [t.transpose(0, 2, 1, 3).reshape(-1, E) for t in (dq, dk, dv)]

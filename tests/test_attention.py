@@ -14,6 +14,7 @@ from seqml.attention import (
     MultiheadAttentionParams,
     attention_backward,
     attention_quiz_item,
+    batched_matmul,
     causal_mask,
     init_multihead_attention,
     multihead_attention_backward,
@@ -54,6 +55,22 @@ def numeric_gradient(array: np.ndarray, loss: Callable[[], float], step: float =
         array[index] = saved
         result[index] = (plus - minus) / (2 * step)
     return result
+
+
+# --------------------------------------------------------------------------- blocked products
+
+
+@pytest.mark.parametrize(
+    ("rows", "inner", "cols"), [(128, 64, 128), (100, 64, 128), (5, 3, 4), (600, 64, 512)]
+)
+def test_batched_matmul_in_row_blocks_equals_one_matmul(rows, inner, cols):
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((2, 3, inner, rows)).astype(np.float32).swapaxes(-1, -2)  # strided view
+    b = rng.standard_normal((3, inner, cols)).astype(np.float32)  # broadcast over the first axis
+    np.testing.assert_allclose(batched_matmul(a, b), np.matmul(a, b), rtol=1e-5, atol=1e-5)
+    out = np.empty((2, 3, cols, rows), dtype=np.float32).swapaxes(-1, -2)
+    assert batched_matmul(a, b, out=out) is out
+    np.testing.assert_allclose(out, np.matmul(a, b), rtol=1e-5, atol=1e-5)
 
 
 # --------------------------------------------------------------------------- SDPA vs PyTorch
