@@ -51,19 +51,16 @@ import numpy as np
 __all__ = [
     "AttentionForward",
     "AttentionGradients",
-    "AttentionQuizItem",
     "MultiheadAttentionForward",
     "MultiheadAttentionGradients",
     "MultiheadAttentionParams",
     "attention_backward",
-    "attention_quiz_item",
     "batched_matmul",
     "causal_mask",
     "init_multihead_attention",
     "multihead_attention_backward",
     "multihead_attention_forward",
     "scaled_dot_product_attention",
-    "sinusoidal_positional_encoding",
 ]
 
 
@@ -479,84 +476,11 @@ def multihead_attention_backward(
     )
 
 
-# --------------------------------------------------------------------------- positions
-
-
-def sinusoidal_positional_encoding(
-    length: int, d_model: int, base: float = 10000.0, dtype: np.typing.DTypeLike = np.float64
-) -> np.ndarray:
-    """(length, d_model) table: sin on even dimensions, cos on odd ones, wavelengths 2 pi .. base 2 pi."""
-    if length < 1 or d_model < 1:
-        raise ValueError(f"length and d_model must be >= 1, got {length} and {d_model}")
-    if not base > 1:
-        raise ValueError(f"base must be > 1, got {base}")
-    positions = np.arange(length, dtype=np.float64)[:, None]  # (T, 1)
-    even = np.arange(0, d_model, 2, dtype=np.float64)  # the 2i of each sin/cos pair
-    angles = positions / base ** (even / d_model)  # (T, ceil(d/2))
-    table = np.empty((length, d_model), dtype=np.float64)
-    table[:, 0::2] = np.sin(angles)
-    table[:, 1::2] = np.cos(angles[:, : d_model // 2])  # an odd d_model has no cos for the last pair
-    return table.astype(dtype, copy=False)
-
-
-# --------------------------------------------------------------------------- quiz
-
-
-@dataclass(frozen=True)
-class AttentionQuizItem:
-    """A toy attention by hand: which key does one query weight most, and by how much?"""
-
-    queries: np.ndarray  # (n, d) small integers
-    keys: np.ndarray  # (n, d) small integers
-    query_index: int  # the row asked about
-    scores: np.ndarray  # (n,) q . k_j / sqrt(d) for that query
-    weights: np.ndarray  # (n,) softmax of the scores
-    best_key: int  # argmax of the weights (unique, with a clear margin)
-    best_weight: float
-    unscaled_weight: float  # the same key's weight without the 1/sqrt(d): a typical slip
-    raw_score: float  # q . k_best, unscaled: another slip (a score is not a weight)
-
-
-def attention_quiz_item(
-    rng: np.random.Generator, tokens: int = 3, dim: int = 4, low: int = -2, high: int = 2
-) -> AttentionQuizItem:
-    """Draw integer Q and K until one query has a clear favourite key; d = 4 keeps sqrt(d) = 2."""
-    if tokens < 2 or dim < 1 or low >= high:
-        raise ValueError(f"need tokens >= 2, dim >= 1 and low < high, got {tokens}, {dim}, {low}, {high}")
-    scale = 1.0 / math.sqrt(dim)
-    while True:
-        queries = rng.integers(low, high + 1, size=(tokens, dim))
-        keys = rng.integers(low, high + 1, size=(tokens, dim))
-        query_index = int(rng.integers(tokens))
-        raw = keys @ queries[query_index]  # (n,) integer dot products
-        ranked = np.sort(raw)
-        if ranked[-1] - ranked[-2] >= 2:  # a clear winner, so rounding never decides the answer
-            break
-    query = queries[query_index][None].astype(np.float64)  # (1, d): the one row asked about
-    weights = scaled_dot_product_attention(query, keys.astype(np.float64), np.eye(tokens)).weights[0]
-    best = int(np.argmax(weights))
-    unscaled = np.exp(raw - raw.max()) / np.exp(raw - raw.max()).sum()
-    return AttentionQuizItem(
-        queries=queries,
-        keys=keys,
-        query_index=query_index,
-        scores=raw * scale,
-        weights=weights,
-        best_key=best,
-        best_weight=float(weights[best]),
-        unscaled_weight=float(unscaled[best]),
-        raw_score=float(raw[best]),
-    )
-
-
 if __name__ == "__main__":
     rng = np.random.default_rng(0)
     x = rng.standard_normal((1, 5, 8))  # one sentence of 5 tokens, width 8
-    x += sinusoidal_positional_encoding(5, 8)
     params = init_multihead_attention(8, 2, rng)
     forward = multihead_attention_forward(params, x, causal=True)
     print("head 0 weights (rows = queries, causal):\n", forward.weights[0, 0].round(3))
     grads = multihead_attention_backward(params, forward, np.ones_like(forward.output))
     print("||dL/d in_proj_weight|| =", np.linalg.norm(grads.in_proj_weight))
-    item = attention_quiz_item(rng)
-    print(f"query {item.query_index} looks most at key {item.best_key}: weight {item.best_weight:.3f}")

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -58,7 +58,6 @@ __all__ = [
     "CharModel",
     "CharStep",
     "NonFiniteLossError",
-    "RateOutcome",
     "Sample",
     "TrainingConfig",
     "TrainingRun",
@@ -66,7 +65,6 @@ __all__ = [
     "encode_text",
     "init_char_model",
     "loss_and_gradients",
-    "probe_learning_rates",
     "sample_text",
     "train",
 ]
@@ -478,36 +476,6 @@ def train(
         samples=tuple(samples),
         model=model,
     )
-
-
-@dataclass(frozen=True)
-class RateOutcome:
-    """How one learning rate fared: the step it blew up at (1-based), or None, and its last loss."""
-
-    lr: float
-    blow_up_step: int | None
-    final_loss: float  # the last loss of an update that went through
-
-
-def probe_learning_rates(
-    model: CharModel,
-    corpus: CharCorpus,
-    rates: Sequence[float],
-    config: TrainingConfig,
-    rng: np.random.Generator,
-) -> tuple[RateOutcome, ...]:
-    """Train a copy of ``model`` at each rate (else as ``config`` says) and report which diverge.
-
-    The answer to "which learning rate diverges?": every rate starts from the same weights and
-    reads the same chunks, so the only difference is the step size.
-    """
-    outcomes = []
-    for lr in rates:
-        run = train(model, corpus, replace(config, lr=float(lr), sample_at=()), rng)
-        kept = run.losses[:-1] if run.blow_up is not None else run.losses
-        step = None if run.blow_up is None else run.blow_up.step + 1
-        outcomes.append(RateOutcome(float(lr), step, float(kept[-1]) if len(kept) else math.nan))
-    return tuple(outcomes)
 
 
 if __name__ == "__main__":

@@ -13,15 +13,15 @@ import pytest
 from seqml.attention import (
     MultiheadAttentionParams,
     attention_backward,
-    attention_quiz_item,
     batched_matmul,
     causal_mask,
     init_multihead_attention,
     multihead_attention_backward,
     multihead_attention_forward,
     scaled_dot_product_attention,
-    sinusoidal_positional_encoding,
 )
+from seqml.attention_exercise import attention_quiz_item
+from seqml.positional import sinusoidal_positional_encoding
 
 FIXTURE = Path(__file__).parent / "fixtures" / "attention.npz"
 TOLERANCE = {"float64": 1e-10, "float32": 1e-5}

@@ -17,11 +17,11 @@ from seqml.char_model import (
     encode_text,
     init_char_model,
     loss_and_gradients,
-    probe_learning_rates,
     sample_text,
     train,
 )
 from seqml.clipping import clip_by_global_norm, global_norm
+from seqml.learning_rate_probe import probe_learning_rates
 from seqml.lstm import LSTMParams
 from seqml.optimizers import adam_step, init_adam, sgd_step
 from seqml.rnn import RNNParams

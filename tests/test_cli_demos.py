@@ -24,6 +24,7 @@ NAMES = [
     "gradient-descent",
     "gru-step",
     "bidirectional",
+    "attention",
     "train",
     "seq2seq",
     "embedding",

@@ -63,6 +63,7 @@ def test_registry_lists_every_demo_in_its_teaching_order() -> None:
         "gradient-descent",
         "gru-step",
         "bidirectional",
+        "attention",
         "train",
         "seq2seq",
         "embedding",
@@ -93,6 +94,7 @@ def test_demo_parameter_names_match_the_brief() -> None:
         "gradient-descent": ["lr", "steps", "batch"],
         "gru-step": ["hidden", "update_bias"],
         "bidirectional": ["text", "hidden", "swap"],
+        "attention": ["text", "causal", "heads", "head"],
         "train": [
             *("model", "hidden", "steps", "lr", "clip", "bptt", "window", "compare", "optimizer", "corpus"),
         ],

@@ -54,6 +54,7 @@ DEMO_MODULES = (
     "gradient_descent",
     "gru_step",
     "bidirectional",
+    "attention",
     "train",
     "seq2seq",
     "embedding",

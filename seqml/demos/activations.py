@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 NOTICE = (
-    "sigmoid and tanh stop learning where their slope flattens (past |x| = 5.99 and 2.99); "
+    "Sigmoid and tanh stop learning where their slope flattens (past |x| = 5.99 and 2.99); "
     "ReLU never saturates for x > 0 but is flat, dead, for every x < 0; and a higher temperature "
     "trades the top probability for entropy."
 )

@@ -62,7 +62,7 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> AttentionResult:
     import numpy as np
 
     from seqml.attention import init_multihead_attention, multihead_attention_forward
-    from seqml.attention import sinusoidal_positional_encoding as positions
+    from seqml.positional import sinusoidal_positional_encoding as positions
 
     typed = params["text"].split()
     if not typed:
@@ -107,11 +107,12 @@ DEMO = Demo(
         Param("heads", "int", 2, minimum=1, maximum=8, help="attention heads (model width 16 per head)"),
         Param("head", "int", 1, minimum=0, maximum=8, help="which head to draw, 1..heads; 0 = their average"),
     ),
+    notice=NOTICE,
     runner=run,
     code=(
         "seqml.attention:scaled_dot_product_attention",
         "seqml.attention:multihead_attention_forward",
-        "seqml.attention:sinusoidal_positional_encoding",
+        "seqml.positional:sinusoidal_positional_encoding",
         "seqml.demos.attention:run",
     ),
 )

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from seqml.backprop import BackwardStep, MLPForward
 
 NOTICE = (
-    "each gradient has the shape of the thing it is the gradient of, the error signal dlogits = "
+    "Each gradient has the shape of the thing it is the gradient of, the error signal dlogits = "
     "(p - onehot(y)) / B flows backwards through W2 and the activation's slope, and the chain "
     "rule's answers agree with finite differences to about nine digits."
 )

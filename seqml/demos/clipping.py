@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 CLIPPING_SHAPES = {"weight": 4, "bias": 3}  # two small gradient arrays, as in one layer
 DEFAULT_LIMIT = 5.0  # the default of both --max-norm and --clip-value
 NOTICE = (
-    "Notice that clipping by norm or global norm shrinks the gradient but keeps its direction "
+    "Clipping by norm or global norm shrinks the gradient but keeps its direction "
     "(angle 0), while clipping by value can turn it."
 )
 

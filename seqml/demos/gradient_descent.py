@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from seqml.gradient_descent import DescentRun
 
 NOTICE = (
-    "the learning rate decides everything: far below the critical rate 2/lambda_max the loss "
+    "The learning rate decides everything: far below the critical rate 2/lambda_max the loss "
     "crawls, near half of it the loss converges in a few dozen steps, and just above it the loss "
     "explodes; minibatch SGD follows the same pattern with a noisier, slightly higher floor."
 )

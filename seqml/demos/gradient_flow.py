@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 GRADIENT_FLOW_HIDDEN = 16
 GRADIENT_FLOW_RHOS = (0.5, 1.5)  # beside the chosen rho: one clearly vanishing, one exploding
 NOTICE = (
-    "Notice that through the tanh RNN the gradient shrinks or grows roughly like rho^k, while the "
+    "Through the tanh RNN the gradient shrinks or grows roughly like rho^k, while the "
     "LSTM's cell path, its forget gate near 1, keeps it alive far longer."
 )
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 LSTM_INPUT_SIZE = 3
 NOTICE = (
-    "Notice how the forget gate f decides how much of c_prev survives into c: raise --forget-bias "
+    "The forget gate f decides how much of c_prev survives into c: raise --forget-bias "
     "and f moves toward 1, so the new cell state stays close to the old one."
 )
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from seqml.next_item import NextItemResult
 
 NOTICE = (
-    "Notice that the bigram, which knows the last item watched, finds the next one far more often "
+    "The bigram, which knows the last item watched, finds the next one far more often "
     "than popularity, which ignores the order."
 )
 

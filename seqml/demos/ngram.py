@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 NGRAM_MODELS = ("mle", "laplace", "witten-bell", "kneser-ney", "modified-kneser-ney")
 NOTICE = (
-    "Notice how the smoothed models move probability from the words seen after this context to "
+    "The smoothed models move probability from the words seen after this context to "
     "words never seen there, which MLE gives 0 (and so an infinite perplexity)."
 )
 

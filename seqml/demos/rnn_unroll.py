@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 NOTICE = (
-    "Notice that the same weights run at every step, so only h_(t-1) makes the columns differ: "
+    "The same weights run at every step, so only h_(t-1) makes the columns differ: "
     "each h_t carries the words read before it (try a text that repeats a word)."
 )
 

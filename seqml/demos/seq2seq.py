@@ -60,6 +60,7 @@ class Seq2SeqResult:
     hidden: int
     length: int
     steps: int
+    batch: int  # sequences per training step
     lr: float
     test_size: int
     runs: tuple[DecoderRun, ...]
@@ -133,6 +134,7 @@ def run(params: dict[str, Any], rng: np.random.Generator, progress: Progress | N
         hidden=params["hidden"],
         length=length,
         steps=steps,
+        batch=BATCH,
         lr=params["lr"],
         test_size=test_size,
         runs=tuple(runs),

@@ -73,7 +73,7 @@ def demo_view(run: DemoRun | DemoFailure) -> RenderableType:
         return Text(f"demo {plain(run.name)} cannot run: {plain(run.message)}", style="red")
     module = run.demo.name.replace("-", "_")
     view = import_module(f"{__name__}.{module}").view
-    notice = Text(run.demo.notice, style="italic")
+    notice = Text(f"Notice: {run.demo.notice}", style="italic")
     return Group(demo_header(run.demo, run.params, run.seed), view(run.result), notice)
 
 

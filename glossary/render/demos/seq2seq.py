@@ -11,7 +11,6 @@ from rich.text import Text
 from glossary.render.cards import Paragraph
 from glossary.render.safe import plain
 from glossary.render.sparklines import Formulas, SparkChart, SparkRow, linear_scale, spark
-from seqml.demos.seq2seq import BATCH, NOTICE
 
 if TYPE_CHECKING:
     from seqml.demos.seq2seq import Seq2SeqResult
@@ -67,7 +66,7 @@ def view(result: Seq2SeqResult) -> RenderableType:
     """Loss curves, the accuracy table, the after-first-mistake numbers, examples and the notice."""
     setting = (
         f"reverse {result.length} digits: {result.cell.upper()} encoder -> {result.cell.upper()} decoder "
-        f"(H={result.hidden}), Adam lr={result.lr:g}, {result.steps} steps of {BATCH} sequences per "
+        f"(H={result.hidden}), Adam lr={result.lr:g}, {result.steps} steps of {result.batch} sequences per "
         f"decoder, tested on {result.test_size} held-out sequences"
     )
     parts: list[RenderableType] = [Paragraph(Text(setting))]
@@ -109,5 +108,4 @@ def view(result: Seq2SeqResult) -> RenderableType:
                 parts.append(line)
     parts.append(Text(""))
     parts.append(Formulas(EQUATIONS))
-    parts.append(Paragraph(Text("Notice: " + NOTICE, style="italic")))
     return Group(*parts)

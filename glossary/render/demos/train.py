@@ -20,7 +20,6 @@ from glossary.render.sparklines import (
     marks,
     spark,
 )
-from seqml.demos.train import NOTICE
 
 if TYPE_CHECKING:
     from seqml.demos.train import TrainCurve, TrainResult
@@ -134,5 +133,4 @@ def view(result: TrainResult) -> RenderableType:
             parts.append(Paragraph(line))
     parts.append(Text(""))
     parts.append(Formulas(EQUATIONS))
-    parts.append(Paragraph(Text("Notice: " + NOTICE, style="italic")))
     return Group(*parts)
