@@ -109,7 +109,7 @@ def test_ctrl_c_while_recording_rolls_that_answer_back_whole(store: Store, bank:
                 raise KeyboardInterrupt
             return real.review_card(*args)
 
-    monkeypatch.setattr(record, "scheduler", lambda: SecondInterrupts())
+    monkeypatch.setattr(record, "scheduler", lambda *settings: SecondInterrupts())
     io = ScriptedIO(["RIGHT", "RIGHT", "RIGHT"])
     result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
     assert result.stopped == "interrupt" and len(result.answered) == 1
