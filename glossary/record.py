@@ -265,9 +265,18 @@ def suspended_cards(conn: sqlite3.Connection) -> dict[CardId, str]:
 
 
 def note_lookup(conn: sqlite3.Connection, slug: str, now: datetime) -> None:
-    """Remember that the learner opened a term (one small write; the quiz introduces it sooner)."""
-    conn.execute("PRAGMA synchronous = NORMAL")  # a lookup note is not worth an fsync
-    conn.execute("INSERT OR REPLACE INTO lookups VALUES (?, ?)", (slug, iso(now)))
+    """Remember that the learner opened a term (one small write; the quiz introduces it sooner).
+
+    Best effort: a read-only or busy store skips the note rather than fail or delay a lookup.
+    """
+    import sqlite3
+
+    try:
+        conn.execute("PRAGMA synchronous = NORMAL")  # a lookup note is not worth an fsync
+        conn.execute("PRAGMA busy_timeout = 50")
+        conn.execute("INSERT OR REPLACE INTO lookups VALUES (?, ?)", (slug, iso(now)))
+    except sqlite3.OperationalError:
+        return
 
 
 def looked_up(conn: sqlite3.Connection) -> list[str]:
@@ -315,9 +324,9 @@ def earliest_due(conn: sqlite3.Connection) -> datetime | None:
     return datetime.fromisoformat(row[0]) if row and row[0] else None
 
 
-def card_states(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    """(slug, FSRS state JSON, due) of every card."""
-    return [tuple(row) for row in conn.execute("SELECT slug, state, due FROM cards")]
+def card_states(conn: sqlite3.Connection) -> list[tuple[str, str, str, str]]:
+    """(slug, question type, FSRS state JSON, due) of every card."""
+    return [tuple(row) for row in conn.execute("SELECT slug, qtype, state, due FROM cards")]
 
 
 def review_outcomes(conn: sqlite3.Connection) -> list[tuple[str, int, int]]:
