@@ -9,7 +9,6 @@ from learner_support import T0, answer, bank_of
 
 from glossary.model import CardId
 from glossary.planning import PlannedCard, new_card_order, next_due, plan_session, tour_cards
-from glossary.settings import Settings
 from glossary.quiz.bank import Bank
 from glossary.store import Store
 
