@@ -18,6 +18,7 @@ review", ``review``, ``stats`` and ``cards`` can never disagree.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -72,9 +73,12 @@ def new_card_order(bank: Bank, first: Iterable[str] = ()) -> Iterator[CardId]:
     """
     ahead = [slug for slug in dict.fromkeys(first) if slug in bank.terms]
     chosen = set(ahead)
-    slugs = ahead + [slug for slug in bank.introduction_order() if slug not in chosen]
+    slugs = list(ahead)
     pending: list[tuple[int, int, str]] = []
-    for index, slug in enumerate(slugs):
+    rest = (slug for slug in bank.iter_introduction() if slug not in chosen)
+    for index, slug in enumerate(itertools.chain(ahead, rest)):
+        if index >= len(ahead):
+            slugs.append(slug)
         for rank, qtype in enumerate(t for t in INTRO_TYPES if t in available(bank, slug)):
             heapq.heappush(pending, (index + INTRO_SPREAD * rank, index, qtype))
         while pending and pending[0][0] <= index:
@@ -190,8 +194,8 @@ def _add_computed(plan: _Plan, known: dict[CardId, str], quota: int) -> None:
 
 
 def _computed_candidates(plan: _Plan, known: dict[CardId, str]) -> list[CardId]:
-    """New computed cards, terms the learner has met first, then the link order."""
-    slugs = [s for s in plan.bank.introduction_order() if s in COMPUTED_SLUGS] if COMPUTED_SLUGS else []
+    """New computed cards, terms the learner has met first, then pack order."""
+    slugs = sorted((s for s in COMPUTED_SLUGS if s in plan.bank.terms), key=plan.bank.position.__getitem__)
     met = {card.slug for card in known}
     cards = [CardId(slug, "computed") for slug in slugs]
     return [c for c in cards if c.slug in met and c not in known] + [
@@ -204,7 +208,8 @@ def cram_plan(bank: Bank, limit: int, slugs: Iterable[str] | None, types: Iterab
     """Practice (``--cram``): every card of the chosen terms and types, due or not, one card of each
     term per round, so two cards of a term are as far apart as the list allows."""
     wanted = set(types) if types is not None else set(QTYPES)
-    terms = [s for s in bank.introduction_order() if slugs is None or s in set(slugs)]
+    wanted_slugs = set(slugs) if slugs is not None else None
+    terms = [s for s in bank.introduction_order() if wanted_slugs is None or s in wanted_slugs]
     rounds = [[CardId(s, t) for t in INTRO_TYPES if t in wanted and t in available(bank, s)] for s in terms]
     cards = []
     for depth in range(len(INTRO_TYPES)):

@@ -9,7 +9,7 @@ confusion worth logging, picking a random word is not. ``tiers`` ranks the candi
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from glossary.quiz.base import fold_text, randrange, shuffled
 if TYPE_CHECKING:
     from glossary.quiz.base import Rng
 
+PREREQUISITES = ("is-a", "part-of", "addresses", "mitigates", "used-in")  # source waits for target
 SAMPLE_ABOVE = 256  # a topic or glossary larger than this is sampled for options, not shuffled whole
 SAMPLE_TRIES = 20  # draws per wanted option before a sampled pool gives up
 
@@ -36,6 +37,7 @@ class Bank:
     # relation key -> far-end slug -> how many terms link to it that way (who plays that role)
     roles: dict[str, dict[str, int]] = field(default_factory=dict)
     kinds: dict[str, list[str]] = field(default_factory=dict)  # slug -> question types (a cache)
+    degree: dict[str, int] = field(default_factory=dict)  # slug -> linked terms, by relation key
     _order: list[str] | None = None
     _sorted: list[str] | None = None
 
@@ -56,6 +58,7 @@ class Bank:
                 linked = bank.neighbours[near].setdefault(key, set())
                 if far not in linked:
                     linked.add(far)
+                    bank.degree[near] = bank.degree.get(near, 0) + 1
                     role = bank.roles.setdefault(key, {})
                     role[far] = role.get(far, 0) + 1
         for term in bank.terms.values():
@@ -145,51 +148,50 @@ class Bank:
         return {lookup_key(s) for s in spellings_of(self.terms[slug])}
 
     def introduction_order(self) -> list[str]:
-        """Terms in an order that respects the links (computed once per bank, see ``_introduction_order``)."""
+        """Terms in an order that respects the links (computed once per bank, see ``iter_introduction``)."""
         if self._order is None:
-            self._order = self._introduction_order()
+            self._order = list(self.iter_introduction())
         return self._order
 
-    def _introduction_order(self) -> list[str]:
+    def iter_introduction(self) -> Iterator[str]:
         """Terms in an order that respects the links: N-gram before bigram, RNN before LSTM.
 
         A term waits for its prerequisites: the kind it is a kind of, the whole it is part of, the
         problem it addresses or mitigates, the thing it is used in. Among the terms ready, the most
         linked comes first (the hubs a learner needs most), then pack order, so the result is stable.
+        Generated lazily (Kahn's algorithm with a heap): a session that needs the first hundred
+        terms of a 10,000-term glossary does not order the other 9,900.
         """
-        before: dict[str, set[str]] = {slug: set() for slug in self.terms}
+        if self._order is not None:
+            yield from self._order
+            return
+        waiting = dict.fromkeys(self.terms, 0)
+        dependants: dict[str, list[str]] = {}
+        pairs = set()
         for link in self.links:
-            known = link.source in before and link.target in before and link.source != link.target
-            if known and link.relation in ("is-a", "part-of", "addresses", "mitigates", "used-in"):
-                before[link.source].add(link.target)
-        waiting = {slug: set(prereqs) for slug, prereqs in before.items()}
-        dependants: dict[str, list[str]] = {slug: [] for slug in self.terms}
-        for slug, prereqs in before.items():
-            for prereq in prereqs:
-                dependants[prereq].append(slug)
-        degree = {slug: sum(len(v) for v in self.neighbours[slug].values()) for slug in self.terms}
-
-        def rank(slug: str) -> tuple[int, int]:
-            return (-degree[slug], self.position[slug])
-
-        ready = [(rank(s), s) for s, w in waiting.items() if not w]
+            source, target = link.source, link.target
+            usable = source in waiting and target in waiting and source != target
+            if usable and link.relation in PREREQUISITES and (source, target) not in pairs:
+                pairs.add((source, target))
+                waiting[source] += 1
+                dependants.setdefault(target, []).append(source)
+        degree, position = self.degree, self.position
+        ready = [(-degree.get(s, 0), position[s], s) for s, count in waiting.items() if not count]
         heapq.heapify(ready)
-        order: list[str] = []
         placed: set[str] = set()
-        while len(order) < len(self.terms):
+        while len(placed) < len(self.terms):
             if not ready:  # a cycle: release the earliest waiting term in pack order
-                slug = min((s for s in self.terms if s not in placed), key=self.position.__getitem__)
-                heapq.heappush(ready, (rank(slug), slug))
-            _, slug = heapq.heappop(ready)
+                slug = min((s for s in self.terms if s not in placed), key=position.__getitem__)
+                heapq.heappush(ready, (-degree.get(slug, 0), position[slug], slug))
+            slug = heapq.heappop(ready)[2]
             if slug in placed:
                 continue
             placed.add(slug)
-            order.append(slug)
-            for dependant in dependants[slug]:
-                waiting[dependant].discard(slug)
+            yield slug
+            for dependant in dependants.get(slug, ()):
+                waiting[dependant] -= 1
                 if not waiting[dependant] and dependant not in placed:
-                    heapq.heappush(ready, (rank(dependant), dependant))
-        return order
+                    heapq.heappush(ready, (-degree.get(dependant, 0), position[dependant], dependant))
 
 
 def spellings_of(term: Term) -> list[str]:
