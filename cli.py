@@ -195,6 +195,7 @@ def show(store: Store, term: str, with_demo: bool, seed: int, as_json: bool) -> 
       glossary show 2-gram --json
     """
     card = store.card(term)
+    _note_lookup(store, card.term.slug)
     emit(card, as_json)
     if with_demo and not as_json:
         found = card.term
@@ -562,6 +563,22 @@ def _zone() -> tzinfo | None:
     return zone()
 
 
+def _note_lookup(store: Store, slug: str) -> None:
+    """Remember the lookup for the quiz (new terms looked up come sooner); never fails a lookup."""
+    from glossary.clock import ClockError, now
+    from glossary.record import note_lookup
+
+    try:
+        note_lookup(store.conn, slug, now())
+    except ClockError:
+        return
+
+
+def _local_now() -> datetime:
+    """The learner's clock in the learner's zone: views show local times from it."""
+    return _now().astimezone(_zone())
+
+
 def _comma_list(value: str | None) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
 
@@ -594,7 +611,13 @@ def _quiz_io(store: Store, as_json: bool) -> tuple[TerminalIO, Console]:
 
 
 def _run_quiz(
-    ctx: click.Context, store: Store, bank: Bank, plan: list[PlannedCard], seed: int | None, as_json: bool
+    ctx: click.Context,
+    store: Store,
+    bank: Bank,
+    plan: list[PlannedCard],
+    seed: int | None,
+    as_json: bool,
+    practice: bool = False,
 ) -> None:
     """Ask the planned cards, print the summary (or JSON) and exit 130 after Ctrl-C."""
     import os
@@ -607,9 +630,11 @@ def _run_quiz(
 
     io, console = _quiz_io(store, as_json)
     session = f"{int(_now().timestamp())}-{os.getpid()}"
-    result = run_session(store.conn, bank, plan, io, random.Random(seed), clock=_now, session=session)
-    upcoming = next_due(store.conn)
-    console.print(summary_view(result, _now(), upcoming))
+    rng = random.Random(seed)
+    result = run_session(store.conn, bank, plan, io, rng, _local_now, session, practice)
+    now = _local_now()
+    upcoming = next_due(store.conn, bank, now, _zone())
+    console.print(summary_view(result, now, upcoming))
     if as_json:
         _emit_json(session_json(result, upcoming))
     if result.stopped == "interrupt":
@@ -636,6 +661,14 @@ def _quiz_terms(store: Store, topic: str | None, term_list: str | None) -> set[s
     return slugs
 
 
+def _cram_hint(topic: str | None, term_list: str | None, types: str | None) -> str:
+    """The command that drills the same cards as practice: the same filters, with --cram."""
+    import shlex
+
+    options = (("--terms", term_list), ("--topic", topic), ("--types", types))
+    return shlex.join(["glossary", "quiz", "--cram", *(w for o, v in options if v for w in (o, v))])
+
+
 def _quiz_types(types: str | None) -> list[str] | None:
     """The question types --types allows (None: every type); an unknown one is a usage error."""
     from glossary.quiz.base import QTYPES
@@ -658,6 +691,7 @@ def _quiz_types(types: str | None) -> list[str] | None:
 @click.option("--types", metavar="T,U", help="Only these question types: " + "define, meaning, recall, "
               "relation, example, abbreviation, computed.")  # fmt: skip
 @click.option("--seed", type=int, help="Seed the questions and options, for a repeatable session.")
+@click.option("--cram", is_flag=True, help="Practise now, due or not: logged as practice, no schedule moves.")
 @json_option
 @click.pass_context
 def quiz(
@@ -667,31 +701,42 @@ def quiz(
     term_list: str | None,
     types: str | None,
     seed: int | None,
+    cram: bool,
     as_json: bool,
 ) -> None:
     """Practise: due cards first, then new ones; the answer and why after each question.
 
-    Answer with the option's number or by typing the term; ? shows the card, q quits (so do
-    Ctrl-C and Ctrl-D); every answer is saved as you go. Answers are read from stdin when it is
-    not a terminal.
+    Answer with the option's number or by typing the term, optionally followed by a rating
+    (3 good, lstm easy); ? shows the card, u undoes the last answer, q quits (so do Ctrl-C and
+    Ctrl-D); every answer is saved as you go. At a terminal a right answer shows the four
+    ratings with their intervals: Enter keeps the default, 1-4 or a/h/g/e picks another. One
+    card per term per day (until local midnight). Answers are read from stdin when it is not a
+    terminal.
 
     \b
     Examples:
       glossary quiz
       glossary quiz --n 5 --topic sequence-models
       glossary quiz --terms bigram,trigram --types define,example --seed 1
-      printf '1\\n2\\n' | glossary quiz --n 2 --seed 7 --json
+      glossary quiz --cram --terms lstm
+      printf '1 good\\n2\\n' | glossary quiz --n 2 --seed 7 --json
     """
-    from glossary.planning import plan_session
+    from glossary.planning import cram_plan, plan_session
+    from glossary.record import suspended_cards
 
-    now = _now()
-    store = _store(ctx)
+    store, now = _store(ctx), _now()
     bank = _bank(store)
     slugs, wanted_types = _quiz_terms(store, topic, term_list), _quiz_types(types)
-    plan = plan_session(store.conn, bank, now, count, slugs, wanted_types)
+    if cram:
+        plan = cram_plan(bank, count, slugs, wanted_types, set(suspended_cards(store.conn)))
+    else:
+        plan = plan_session(store.conn, bank, now, count, slugs, wanted_types, tz=_zone())
+    if not plan and not cram and slugs is not None:
+        hint = _cram_hint(topic, term_list, types)
+        raise click.ClickException(f"none of these cards is due; practise them anyway with: {hint}")
     if not plan:
         raise click.ClickException("no questions match these options.")
-    _run_quiz(ctx, store, bank, plan, seed, as_json)
+    _run_quiz(ctx, store, bank, plan, seed, as_json, practice=cram)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -709,19 +754,20 @@ def review(ctx: click.Context, count: int, seed: int | None, as_json: bool) -> N
       glossary review
     """
     from glossary.planning import next_due, plan_session
+    from glossary.render.when import due_text
 
-    now = _now()
+    now = _local_now()
     store = _store(ctx)
     bank = _bank(store)
-    plan = plan_session(store.conn, bank, now, count, due_only=True)
+    plan = plan_session(store.conn, bank, now, count, due_only=True, tz=_zone())
     if plan:
         _run_quiz(ctx, store, bank, plan, seed, as_json)
         return
-    upcoming = next_due(store.conn)
+    upcoming = next_due(store.conn, bank, now, _zone())
     if as_json:
         _emit_json({"due": 0, "next_due": upcoming.isoformat() if upcoming else None})
     elif upcoming:
-        click.echo(f"Nothing is due. The next card is due {upcoming.astimezone(_zone()):%Y-%m-%d %H:%M}.")
+        click.echo(f"Nothing is due. The next card is due {due_text(upcoming, now)}.")
     else:
         click.echo("Nothing to review yet: start with glossary quiz (or glossary tour).")
 
@@ -739,7 +785,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     """
     from glossary.progress import stats as compute_stats
 
-    now = _now()
+    now = _local_now()
     store = _store(ctx)
     topics = [(t.topic, t.title) for t in store.topics()]
     result = compute_stats(store.conn, _bank(store), now, topics, tz=_zone())
@@ -783,6 +829,117 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     bank = _bank(store)
     click.echo(f"\nNow three questions on {found.name}.")
     _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.pass_context
+def config(ctx: click.Context, key: str | None, value: str | None) -> None:
+    """Your study settings, kept in your store: list them, show one, or set one.
+
+    \b
+    Keys: new-cards-per-day (20), reviews-per-day (200), desired-retention (0.70-0.97,
+    0.90), maximum-interval (days, 36500).
+
+    \b
+    Examples:
+      glossary config
+      glossary config desired-retention
+      glossary config new-cards-per-day 10
+    """
+    from glossary import settings
+
+    store = _store(ctx)
+    try:
+        if value is not None:
+            settings.store(store.conn, key or "", value)
+        chosen = [settings.setting(key)] if key else list(settings.SETTINGS)
+    except Invalid as error:
+        click.echo(f"Error: {error.message}", err=True)
+        ctx.exit(2)
+    current = settings.load(store.conn)
+    rows = [(item.key, item.show(current.value(item.key)), item.help) for item in chosen]
+    width, value_width = max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)
+    for name, shown, help_text in rows:
+        click.echo(f"{name:<{width}}  {shown:>{value_width}}  {help_text}" if not key else shown)
+
+
+def _suspension(ctx: click.Context, spec: str, suspend: bool) -> None:
+    """Suspend or unsuspend the cards ``spec`` names and say which changed."""
+    from glossary import record
+    from glossary.deck import named_cards
+
+    store = _store(ctx)
+    name, cards = named_cards(store, _bank(store), spec)
+    changed = record.suspend(store.conn, cards, _now()) if suspend else record.unsuspend(store.conn, cards)
+    verb = "Suspended" if suspend else "Unsuspended"
+    what = str(cards[0]) if len(cards) == 1 else f"{changed} of the {len(cards)} cards of {name}"
+    if changed == 0:
+        click.echo(f"Nothing changed: {what if len(cards) == 1 else name} was already {verb.lower()}.")
+    else:
+        click.echo(f"{verb} {what}.")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("card", metavar="TERM[:TYPE]")
+@click.pass_context
+def suspend(ctx: click.Context, card: str) -> None:
+    """Keep a term's cards (or one card) out of every quiz and review until unsuspended.
+
+    \b
+    Examples:
+      glossary suspend lstm
+      glossary suspend lstm:recall
+    """
+    _suspension(ctx, card, suspend=True)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("card", metavar="TERM[:TYPE]")
+@click.pass_context
+def unsuspend(ctx: click.Context, card: str) -> None:
+    """Bring suspended cards (leeches included) back into study.
+
+    \b
+    Example:
+      glossary unsuspend lstm:recall
+    """
+    _suspension(ctx, card, suspend=False)
+
+
+@cli.command(name="cards", context_settings=CONTEXT)
+@click.argument("term", required=False)
+@click.option("--due", is_flag=True, help="Only cards that can be asked now.")
+@click.option("--leeches", is_flag=True, help="Only leeches (cards that lapsed 8 times).")
+@click.option("--suspended", is_flag=True, help="Only suspended cards.")
+@json_option
+@click.pass_context
+def cards_command(
+    ctx: click.Context, term: str | None, due: bool, leeches: bool, suspended: bool, as_json: bool
+) -> None:
+    """Browse your cards: state, due time, stability, difficulty, recall now, reviews, lapses.
+
+    \b
+    Examples:
+      glossary cards
+      glossary cards lstm
+      glossary cards --due --json
+    """
+    from glossary.deck import card_list
+
+    store, now = _store(ctx), _local_now()
+    slug = store.find(term).slug if term else None
+    filters = tuple(name for name, on in (("due", due), ("leeches", leeches), ("suspended", suspended)) if on)
+    listing = card_list(store.conn, _bank(store), now, _zone(), slug, filters)
+    if as_json:
+        from glossary.render.json import card_list_json
+
+        _emit_json(card_list_json(listing))
+        return
+    from glossary.render.cards_table import cards_view
+
+    _print(cards_view(listing))
 
 
 # --- end quiz commands ---

@@ -1,7 +1,8 @@
 """The learner's progress: reviews, retention, streaks, a due forecast, mastery and confusions.
 
 Days are counted in the learner's zone (``tz``; the CLI passes ``glossary.clock.zone()``), so a
-review at 23:30 belongs to that evening, not to the next UTC day.
+review at 23:30 belongs to that evening, not to the next UTC day. What is due follows
+``glossary.today`` (buried siblings and daily limits included), as ``review`` does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from typing import TYPE_CHECKING
 
 from glossary import record
 from glossary.clock import iso, utc
+from glossary.model import CardId
+from glossary.quiz import available
 from glossary.quiz.base import AGAIN
+from glossary.today import Today
 
 if TYPE_CHECKING:
     import sqlite3
@@ -66,7 +70,9 @@ class Stats:
     mastery: list[tuple[str, str, list[TermMastery]]]  # (topic, title, terms)
     confusions: list[tuple[str, str, int]]  # (name, name, count)
     relation_errors: list[tuple[str, str, str, int]]  # (subject, picked, answer, count), by name
-    next_due: str | None
+    next_due: str | None  # when review next has a card (UTC ISO), by the rule review follows
+    due_now: int = 0  # cards review would ask now
+    now: datetime | None = None  # the moment of these numbers, in the learner's zone
 
 
 def confusions(conn: sqlite3.Connection, since: str = "") -> list[Confusion]:
@@ -98,24 +104,29 @@ def streak_days(dates: set[str], today: str) -> int:
 
 
 def _recall_by_slug(
-    conn: sqlite3.Connection, now: datetime, tz: tzinfo | None
-) -> tuple[Counter[str], dict[str, list[float]]]:
-    """Cards due per local day (overdue counted today), and each term's chances of recall."""
+    conn: sqlite3.Connection, now: datetime, tz: tzinfo | None, learner_day: Today
+) -> tuple[Counter[str], dict[str, list[float]], int]:
+    """Cards ready per local day (overdue counted today), each term's chances of recall, and the
+    number ready now. Readiness is ``Today.ready_at``'s: buried and limited cards count tomorrow,
+    suspended ones never, exactly as ``review`` sees them."""
     today = now.astimezone(tz).date()
     due_days: Counter[str] = Counter()
     by_slug: dict[str, list[float]] = {}
+    ready_now = 0
     rows = record.card_states(conn)
     if rows:
         import fsrs
 
         fsrs_scheduler = record.scheduler()
-        for slug, state, due in rows:
-            day = max(datetime.fromisoformat(due).astimezone(tz).date(), today)
-            due_days[day.isoformat()] += 1
+        for slug, qtype, state, due in rows:
+            ready = learner_day.ready_at(CardId(slug, qtype), datetime.fromisoformat(due))
+            if ready is not None:
+                ready_now += ready <= now
+                due_days[max(ready.astimezone(tz).date(), today).isoformat()] += 1
             card = fsrs.Card.from_dict(json.loads(state))
             recall = fsrs_scheduler.get_card_retrievability(card, now + MASTERY_HORIZON)
             by_slug.setdefault(slug, []).append(recall)
-    return due_days, by_slug
+    return due_days, by_slug, ready_now
 
 
 def _mastery(slug: str, name: str, recalls: list[float], last_failed: bool) -> TermMastery:
@@ -133,12 +144,14 @@ def stats(
     tz: tzinfo | None = None,
 ) -> Stats:
     """Reviews, retention, streak, a 7-day forecast, mastery per term by topic, and confusions."""
+    shown_now = now.astimezone(tz) if now.tzinfo else utc(now)
     now = utc(now)
     today = now.astimezone(tz).date()
     reviews = record.review_outcomes(conn)
     dates = {_local_date(r[0], tz) for r in reviews}
     recalled = sum(1 for r in reviews if r[1] > 1)
-    due_days, by_slug = _recall_by_slug(conn, now, tz)
+    learner_day = Today.of(conn, now, tz)
+    due_days, by_slug, ready_now = _recall_by_slug(conn, now, tz, learner_day)
     days = [(today + timedelta(days=i)).isoformat() for i in range(FORECAST_DAYS)]
     latest = record.latest_ratings(conn)
     mastery = []
@@ -154,7 +167,10 @@ def stats(
         (names.get(subject, subject), names.get(chosen, chosen), names.get(answer, answer), count)
         for (subject, chosen, answer), count in sorted(misses.items(), key=lambda item: (-item[1], item[0]))
     ]
-    upcoming = record.earliest_due(conn)
+    upcoming = learner_day.next_ready(
+        record.card_dues(conn),
+        lambda card: card.slug in bank.terms and card.qtype in available(bank, card.slug),
+    )
     return Stats(
         reviews=len(reviews),
         correct=recalled,
@@ -166,4 +182,6 @@ def stats(
         confusions=mixed,
         relation_errors=relation_errors,
         next_due=iso(upcoming) if upcoming else None,
+        due_now=ready_now,
+        now=shown_now,
     )

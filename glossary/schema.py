@@ -21,7 +21,7 @@ from glossary.paths import data_root
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Bumped whenever the way bundled terms are written into the tables changes (not the tables
 # themselves: that is SCHEMA_VERSION), so stores built by older code re-sync their bundled terms.
 CONTENT_FORMAT = 2
@@ -116,7 +116,33 @@ def _migrate_to_3(db) -> None:
     db["reviews"].create_index(["reviewed_at"])
 
 
-MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
+def _migrate_to_4(db) -> None:
+    """Settings, practice reviews, undo, leeches, suspension and lookups (issue 8).
+
+    ``settings`` holds the learner's limits and desired retention, so they travel with the record.
+    A review row keeps ``before``, the card as it was (JSON), so undo restores it exactly, and
+    ``practice`` marks a cram answer that moved no schedule. Cards count their reviews and lapses
+    (backfilled: a lapse is an Again after a recalled answer at least 20 hours earlier, the FSRS
+    review state); ``suspended`` holds cards kept out of study, and ``lookups`` the terms the
+    learner opened with ``show``, which the quiz introduces sooner.
+    """
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["reviews"].add_column("practice", int, not_null_default=0)
+    db["reviews"].add_column("before", str, not_null_default="")
+    db["cards"].add_column("reps", int, not_null_default=0)
+    db["cards"].add_column("lapses", int, not_null_default=0)
+    db.execute("UPDATE cards SET reps = (SELECT count(*) FROM reviews WHERE reviews.card_id = cards.card_id)")
+    db.execute(
+        "UPDATE cards SET lapses = (SELECT count(*) FROM (SELECT rating, lag(rating) OVER w AS prior, "
+        "julianday(reviewed_at) - julianday(lag(reviewed_at) OVER w) AS gap FROM reviews "
+        "WHERE reviews.card_id = cards.card_id WINDOW w AS (ORDER BY reviewed_at, id)) "
+        "WHERE rating = 1 AND prior > 1 AND gap >= 20.0 / 24)"
+    )
+    db["suspended"].create({"card_id": str, "slug": str, "reason": str, "since": str}, pk="card_id")
+    db["lookups"].create({"slug": str, "looked_up_at": str}, pk="slug")
+
+
+MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
 
 
 # --------------------------------------------------------------------------- connection

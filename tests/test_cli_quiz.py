@@ -326,9 +326,8 @@ def test_an_imported_terms_markup_and_escapes_stay_inert_in_quiz_and_stats(run, 
     pack.write_text(EVIL_PACK, encoding="utf-8")
     assert run("import", str(pack)).exit_code == 0
     for qtype in ("define", "meaning", "recall", "relation", "abbreviation"):
-        result = run(
-            "quiz", "--terms", "evil-term", "--types", qtype, "--n", "1", "--seed", "1", input="?\n1\n"
-        )
+        args = ("quiz", "--cram", "--terms", "evil-term", "--types", qtype, "--n", "1", "--seed", "1")
+        result = run(*args, input="?\n1\n")
         assert result.exit_code == 0 and result.exception is None, (qtype, result.output)
         assert "\x1b" not in result.output and "\x9b" not in result.output and "\u202e" not in result.output
         assert "\x00" not in result.output

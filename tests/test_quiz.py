@@ -318,13 +318,14 @@ def test_replies_for_card_quit_number_and_option_text(bank: Bank) -> None:
     assert by_text.kind == "answer" and by_text.index == question.answer_index
 
 
-def test_ratings_map_speed_typos_and_peeking(bank: Bank) -> None:
+def test_default_ratings_follow_correctness_slowness_and_peeking_never_speed(bank: Bank) -> None:
     question = ask(bank, "bigram:define")
     right = Reply("answer", question.answer, question.answer_index)
     wrong_index = (question.answer_index + 1) % len(question.options)
     wrong = Reply("answer", question.options[wrong_index].text, wrong_index)
-    assert grade(question, right, {}).rating == GOOD  # piped: no time, no speed bonus
-    assert grade(question, right, {}, response_ms=1500).rating == EASY
+    assert grade(question, right, {}).rating == GOOD  # piped: no time
+    assert grade(question, right, {}, response_ms=1500).rating == GOOD  # a fast guess is not Easy
+    assert grade(question, Reply("answer", right.text, right.index, rating=EASY), {}).rating == EASY
     assert grade(question, right, {}, response_ms=9000).rating == GOOD
     assert grade(question, right, {}, response_ms=60000).rating == HARD
     assert grade(question, right, {}, response_ms=1500, peeked=True).rating == AGAIN

@@ -26,10 +26,10 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 class Terminal:
     """One tmux pane running a command, with keys in and screen text out."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], width: int = 90) -> None:
         self.socket = f"glossary-test-{uuid.uuid4().hex[:8]}"
         script = f"cd {shlex.quote(str(REPO))} && NO_COLOR=1 {shlex.join(command)}; echo EXIT=$?; sleep 60"
-        self.tmux("new-session", "-d", "-s", "quiz", "-x", "90", "-y", "50", script)
+        self.tmux("new-session", "-d", "-s", "quiz", "-x", str(width), "-y", "50", script)
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
@@ -65,9 +65,9 @@ class Terminal:
 def terminal(db_path: Path) -> Iterator:
     opened: list[Terminal] = []
 
-    def start(*args: str) -> Terminal:
+    def start(*args: str, width: int = 90) -> Terminal:
         command = [sys.executable, "-c", "from cli import main; main()", "--db", str(db_path), *args]
-        opened.append(Terminal(command))
+        opened.append(Terminal(command, width))
         return opened[-1]
 
     yield start
@@ -111,11 +111,15 @@ def test_a_person_types_a_term_with_a_typo_and_quits(terminal, db_path: Path) ->
     screen.type_line("LTSM" if lstm_first else "rnn")
     if lstm_first:
         screen.wait_for("Accepted: LSTM (you typed LTSM)")
+    screen.wait_for("Rating [Hard]:" if lstm_first else "Rating [Good]:")  # a typo defaults to Hard
+    screen.type_line("")
     screen.wait_for("Question 2/2")
     screen.wait_for("Your answer:", after=1)
     if not lstm_first:
         screen.type_line("LTSM")
         screen.wait_for("Accepted: LSTM (you typed LTSM)")
+        screen.wait_for("Rating [Hard]:")
+        screen.type_line("")
         screen.wait_for("Score: 2/2 right.")
         assert review_count(db_path) == 2
         return
@@ -133,3 +137,48 @@ def test_ctrl_d_ends_the_session_cleanly(terminal, db_path: Path) -> None:
     final = screen.wait_for("EXIT=")
     assert "Input ended." in final and "EXIT=0" in final and "Traceback" not in final
     assert review_count(db_path) == 0
+
+
+def test_the_rating_screen_at_80_columns_shows_intervals_and_takes_a_key(terminal, db_path: Path) -> None:
+    from glossary.store import Store
+
+    store = Store.open(db_path)
+    try:
+        from learner_support import bank_of, question
+
+        asked = question(bank_of(store), "bigram:define", seed=4)
+    finally:
+        store.close()
+    screen = terminal("quiz", "--terms", "bigram", "--types", "define", "--n", "1", "--seed", "4", width=80)
+    screen.wait_for("Answer [1-4]:")
+    screen.type_line(str(asked.answer_index + 1))
+    shown = screen.wait_for("Rating [Good]:")
+    rating_line = next(line for line in shown.splitlines() if "[Good " in line)
+    assert rating_line.strip().startswith("Again ") and "Hard " in rating_line and "Easy " in rating_line
+    assert len(rating_line.rstrip()) <= 80
+    assert "Enter keeps Good; 1-4 or a/h/g/e picks another; u undoes this answer." in shown
+    screen.type_line("x")
+    screen.wait_for("Press Enter for Good")
+    screen.type_line("e")
+    final = screen.wait_for("EXIT=")
+    assert "Rated Easy; next review in" in final and "EXIT=0" in final
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT rating FROM reviews").fetchall() == [(4,)]
+    finally:
+        conn.close()
+
+
+def test_u_at_the_next_prompt_undoes_the_last_answer(terminal, db_path: Path) -> None:
+    screen = terminal("quiz", "--types", "define", "--n", "2", "--seed", "5", width=80)
+    screen.wait_for("Answer [1-4]:")
+    screen.type_line("1")
+    screen.wait_for("Question 2/2")
+    if "Rating [" in screen.screen():
+        screen.type_line("")
+    screen.wait_for("Question 2/2")
+    screen.type_line("u")
+    screen.wait_for("Undone: the answer to question 1 is removed")
+    assert review_count(db_path) == 0
+    screen.send("C-d")
+    screen.wait_for("EXIT=")

@@ -22,9 +22,13 @@ def bank(store: Store) -> Bank:
 
 
 class ScriptedIO:
-    """Answers from a list; an exception instance in the list is raised instead."""
+    """Answers from a list; an exception instance in the list is raised instead.
+
+    With ``rates`` set, lines are also read at the rating screen (as a person at a terminal).
+    """
 
     timed = False
+    rates = False
 
     def __init__(self, lines: list) -> None:
         self.lines = list(lines)
@@ -32,6 +36,9 @@ class ScriptedIO:
         self.cards: list[str] = []
         self.feedbacks: list[Answered] = []
         self.shown: list[str] = []
+        self.screens: list[dict] = []
+        self.undos: list[int] = []
+        self.rated_lines: list[Answered] = []
 
     def question(self, question: Question, number: int, total: int) -> None:
         self.shown.append(str(question.card_id))
@@ -52,8 +59,18 @@ class ScriptedIO:
     def card(self, slug: str) -> None:
         self.cards.append(slug)
 
-    def feedback(self, answered: Answered) -> None:
+    def feedback(self, answered: Answered, final: bool = True) -> None:
         self.feedbacks.append(answered)
+
+    def rate(self, answered: Answered, dues: dict, again: bool = False) -> str:
+        self.screens.append(dues)
+        return self.ask(answered.question)
+
+    def rated(self, answered: Answered) -> None:
+        self.rated_lines.append(answered)
+
+    def undone(self, number: int) -> None:
+        self.undos.append(number)
 
 
 PLAN = [PlannedCard(CardId(slug, "define"), "new") for slug in ("bigram", "trigram", "n-gram")]
@@ -89,7 +106,7 @@ def test_a_full_session_records_each_answer_once(store: Store, bank: Bank) -> No
 
 def test_ctrl_c_while_showing_feedback_keeps_that_answer(store: Store, bank: Bank) -> None:
     class InterruptedFeedback(ScriptedIO):
-        def feedback(self, answered: Answered) -> None:
+        def feedback(self, answered: Answered, final: bool = True) -> None:
             raise KeyboardInterrupt
 
     io = InterruptedFeedback(["RIGHT", "RIGHT"])
@@ -109,7 +126,7 @@ def test_ctrl_c_while_recording_rolls_that_answer_back_whole(store: Store, bank:
                 raise KeyboardInterrupt
             return real.review_card(*args)
 
-    monkeypatch.setattr(record, "scheduler", lambda: SecondInterrupts())
+    monkeypatch.setattr(record, "scheduler", lambda *settings: SecondInterrupts())
     io = ScriptedIO(["RIGHT", "RIGHT", "RIGHT"])
     result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
     assert result.stopped == "interrupt" and len(result.answered) == 1

@@ -52,6 +52,9 @@ MAKERS: dict[str, Maker] = {
 
 def available(bank: Bank, slug: str) -> list[str]:
     """The question types that can be asked about ``slug`` with this content, in QTYPES order."""
+    cached = bank.kinds.get(slug)
+    if cached is not None:
+        return cached
     term = bank.terms[slug]
     types = {"define", "meaning", "recall"}
     if words.relation_facts(bank, slug):
@@ -62,7 +65,8 @@ def available(bank: Bank, slug: str) -> list[str]:
         types.add("abbreviation")
     if slug in COMPUTED_SLUGS:
         types.add("computed")
-    return [t for t in QTYPES if t in types]
+    bank.kinds[slug] = [t for t in QTYPES if t in types]
+    return bank.kinds[slug]
 
 
 def make_question(bank: Bank, card: CardId, rng: Rng) -> Question | None:

@@ -77,10 +77,11 @@ class Question:
 class Reply:
     """What a line typed at the prompt means: an answer, a request for the card, quit, or a hint."""
 
-    kind: str  # answer | card | quit | invalid
+    kind: str  # answer | card | quit | undo | invalid
     text: str = ""  # the answer as typed (for options: the option's text)
     index: int = -1  # chosen option, 0-based
     hint: str = ""
+    rating: int = 0  # a rating word after the answer ("3 good"); 0: the default applies
 
 
 @dataclass(frozen=True)

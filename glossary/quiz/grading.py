@@ -1,8 +1,12 @@
 """Reading and judging answers: what a typed line means, typo-tolerant recall, FSRS ratings.
 
-Grading maps to FSRS ratings: wrong (or right only after opening the card with ``?``) -> Again;
-right but slow, or typed with a typo -> Hard; right -> Good; right and fast -> Easy. Answers read
-from a pipe carry no meaningful time, so they are never rated Hard or Easy for speed.
+The default rating: wrong (or right only after opening the card with ``?``) -> Again; right but
+slow (over 25 s), or typed with a typo -> Hard; right -> Good. Easy is never a default: speed
+says little (a lucky guess among four options is fast too), and Easy skips the learning steps,
+so only the learner gives it. The learner owns the rating of a right answer: a rating word after
+the answer (``3 good``, ``lstm easy``, ``2 again``), or a key on the rating screen, replaces the
+default. A wrong or peeked answer is Again whatever is asked (undo with ``u`` to answer again).
+Answers read from a pipe carry no time, so they are never rated Hard for speed.
 """
 
 from __future__ import annotations
@@ -23,9 +27,28 @@ from glossary.quiz.base import (
     quoted,
 )
 
-FAST_MS = {"recall": 6000}  # typed answers take longer than a key press
-FAST_MS_DEFAULT = 3000
 SLOW_MS = 25000
+RATING_WORDS = {"again": AGAIN, "hard": HARD, "good": GOOD, "easy": EASY}
+RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, "a": AGAIN, "h": HARD, "g": GOOD, "e": EASY}
+UNDO = ("u", "undo")
+
+
+def split_rating(text: str) -> tuple[str, int]:
+    """``"3 good"`` -> ``("3", GOOD)``: a trailing rating word, when something precedes it."""
+    head, _, last = text.rpartition(" ")
+    rating = RATING_WORDS.get(last.casefold(), 0)
+    return (head.strip(), rating) if rating and head.strip() else (text, 0)
+
+
+def read_rating(line: str, default: int) -> int | str:
+    """A line at the rating prompt: Enter keeps ``default``; 1-4, a/h/g/e or a word pick one;
+    ``u`` undoes the answer (returns "undo"); anything else is "" (ask again)."""
+    text = line.strip().casefold()
+    if not text:
+        return default
+    if text in UNDO:
+        return "undo"
+    return RATING_KEYS.get(text) or RATING_WORDS.get(text) or ""
 
 
 def read_reply(question: Question, line: str) -> Reply:
@@ -33,7 +56,7 @@ def read_reply(question: Question, line: str) -> Reply:
     text = line.strip()
     count = len(question.options)
     choices = f"a number from 1 to {count}" if count else "the term"
-    usage = f"Type {choices}, ? to see the card, or q to quit."
+    usage = f"Type {choices}, ? to see the card, u to undo the last answer, or q to quit."
     if len(text) > MAX_ANSWER_CHARS:
         return Reply("invalid", hint=f"That answer is {len(text)} characters long. {usage}")
     if not text:
@@ -42,17 +65,20 @@ def read_reply(question: Question, line: str) -> Reply:
         return Reply("card")
     if text.casefold() in ("q", "quit", ":q"):
         return Reply("quit")
+    if text.casefold() in UNDO:
+        return Reply("undo")
+    text, rating = split_rating(text)
     if question.typed:
-        return Reply("answer", text=text)
+        return Reply("answer", text=text, rating=rating)
     if re.fullmatch(r"[+-]?\d+", text):
         number = int(text)
         if 1 <= number <= count:
-            return Reply("answer", text=question.options[number - 1].text, index=number - 1)
+            return Reply("answer", text=question.options[number - 1].text, index=number - 1, rating=rating)
         return Reply("invalid", hint=f"There is no option {text}. {usage}")
     folded = fold_text(text)
     for index, option in enumerate(question.options):
         if folded and folded == fold_text(option.text):
-            return Reply("answer", text=option.text, index=index)
+            return Reply("answer", text=option.text, index=index, rating=rating)
     return Reply("invalid", hint=f"{quoted(text[:40])} is not one of the options. {usage}")
 
 
@@ -122,7 +148,7 @@ def grade(
     response_ms: int | None = None,
     peeked: bool = False,
 ) -> Grade:
-    """Judge an answer and choose its FSRS rating (see the module docstring for the mapping)."""
+    """Judge an answer and choose its FSRS rating (see the module docstring for the rules)."""
     typo = False
     note = ""
     if question.typed:
@@ -134,10 +160,10 @@ def grade(
         chosen_slug = question.options[reply.index].slug if 0 <= reply.index < len(question.options) else ""
     if not correct or peeked:
         rating = AGAIN
+    elif reply.rating:
+        rating = reply.rating  # the learner's own rating of a right answer
     elif typo or (response_ms is not None and response_ms > SLOW_MS):
         rating = HARD
-    elif response_ms is not None and response_ms < FAST_MS.get(question.qtype, FAST_MS_DEFAULT):
-        rating = EASY
     else:
         rating = GOOD
     return Grade(correct, rating, reply.text, chosen_slug if chosen_slug != question.answer_slug else "",

@@ -231,20 +231,20 @@ def _arguably_right(bank: Bank, slug: str, key: str, answer: str) -> set[str]:
 def make_relation(bank: Bank, slug: str, rng: Rng) -> Question | None:
     """A question read off one of the term's links; every term that also fits is kept out."""
     facts = relation_facts(bank, slug)
-    near_subject = set().union(*bank.tiers(slug)[:4])
+    near_subject = set().union(*bank.graph_tiers(slug))
     # defining links first (kind, part, what it fixes), then compare/contrast, then "uses"
     ordered = sorted(shuffled(rng, facts), key=lambda fact: RELATION_PRIORITY.get(fact[0], 2))
     for key, answer in ordered:
         also_right = _closure(bank, slug, SAME_ANSWER_KEYS[key])  # all parts of LSTM are right
         also_right |= _arguably_right(bank, slug, key, answer)
-        same_role = {other for s in bank.terms if s != slug for other in bank.related(s, key)}
+        near = near_subject | set().union(*bank.graph_tiers(answer)[:3])
         options = _multiplechoice(
             bank,
             rng,
             answer,
             _name(bank),
             exclude=also_right | {slug},
-            preferred=same_role & (near_subject | set().union(*bank.tiers(answer)[:3])),
+            preferred=bank.same_role(key, near, besides=slug),  # terms in the answer's role
         )
         if options is None:
             continue

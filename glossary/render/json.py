@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from glossary.model import RATING_NAMES, Card, Comparison, LinkTree, Route, SearchResults, TermList
 
 if TYPE_CHECKING:
+    from glossary.deck import CardList
     from glossary.progress import Stats
     from glossary.quiz.base import Question
     from glossary.session import Answered, SessionResult
@@ -164,7 +165,8 @@ def answered_json(answered: Answered) -> dict:
         "note": answered.grade.note,
         "peeked": answered.grade.peeked,
         "response_ms": answered.response_ms,
-        "due": _utc_iso(answered.recorded.due),
+        "due": _utc_iso(answered.recorded.due) if answered.recorded.due else None,
+        "practice": answered.recorded.practice,
     }
 
 
@@ -222,3 +224,26 @@ _SHAPES = {
     Route: route_json,
     SearchResults: search_json,
 }
+
+
+def card_list_json(listing: CardList) -> list:
+    """``glossary cards --json``: each card's state, times (UTC), memory and counts."""
+    return [
+        {
+            "card": str(card.card_id),
+            "slug": card.card_id.slug,
+            "type": card.card_id.qtype,
+            "name": card.name,
+            "state": card.state,
+            "suspended": card.suspended,
+            "leech": card.leech,
+            "due": _utc_iso(card.due) if card.due else None,
+            "ready": _utc_iso(card.ready) if card.ready else None,
+            "stability": card.stability,
+            "difficulty": card.difficulty,
+            "recall_now": card.recall_now,
+            "reviews": card.reviews,
+            "lapses": card.lapses,
+        }
+        for card in listing.cards
+    ]

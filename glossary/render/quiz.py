@@ -15,8 +15,9 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from glossary.model import RATING_NAMES
+from glossary.render.rating import rated_line, rating_hint, rating_prompt, rating_view, undone_view
 from glossary.render.safe import plain
+from glossary.render.when import due_text
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -51,7 +52,7 @@ def question_view(question: Question, number: int, total: int) -> RenderableType
     for index, option in enumerate(question.options, start=1):
         parts.append(Text.assemble(f"  {index}. ", _t(option.text)))
     keys = "type the term" if question.typed else f"1-{len(question.options)} or the option's text"
-    parts.append(Text(f"  ({keys}; ? shows the card; q quits)", style="dim"))
+    parts.append(Text(f"  ({keys}; ? shows the card; u undoes; q quits)", style="dim"))
     return Group(Text(), *parts)
 
 
@@ -65,8 +66,8 @@ def hint_view(hint: str) -> Text:
     return _t(hint, "yellow")
 
 
-def feedback_view(answered: Answered) -> RenderableType:
-    """Right or wrong, the right answer with its one-line reason, and where to read more."""
+def feedback_view(answered: Answered, rated: bool = True) -> RenderableType:
+    """Right or wrong, the right answer with its one-line reason, and (``rated``) the rating line."""
     question, verdict = answered.question, answered.grade
     if verdict.correct:
         head = Text("\u2713 Right.", style="bold green")
@@ -81,26 +82,14 @@ def feedback_view(answered: Answered) -> RenderableType:
     if verdict.peeked:
         head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
     lines: list[RenderableType] = [head, _t(question.reason)]
-    footer = Text(
-        f"Rated {RATING_NAMES[verdict.rating]}; next review "
-        f"{_when(answered.recorded.due, answered.recorded.reviewed_at)}. ",
-        "dim",
-    )
-    footer.append_text(_t(f"Card: glossary show {question.answer_slug or question.slug}", "dim"))
-    lines.append(footer)
+    if rated:
+        lines.append(rated_line(answered))
     return Group(*lines)
 
 
 def _when(due: datetime, now: datetime) -> str:
-    """'in 10 minutes', 'in 3 days': the next review in words, counted from ``now``."""
-    seconds = (due - now).total_seconds()
-    if seconds < 30:
-        return "now"
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size * 0.95:
-            count = round(seconds / size)
-            return f"in {count} {unit}{'s' if count != 1 else ''}"
-    return "in 1 minute"
+    """The next review in words, as every screen writes it (``glossary.render.when``)."""
+    return due_text(due, now)
 
 
 def summary_view(result: SessionResult, now: datetime, next_due: datetime | None = None) -> RenderableType:
@@ -145,6 +134,7 @@ class TerminalIO:
         self.timed = timed
         self.show_card = show_card
         self.echo_answers = echo_answers  # piped input: print what was read, so a log reads naturally
+        self.rates = timed  # a person at a terminal rates each right answer on the rating screen
 
     def question(self, question: Question, number: int, total: int) -> None:
         self.console.print(question_view(question, number, total))
@@ -162,5 +152,20 @@ class TerminalIO:
     def card(self, slug: str) -> None:
         self.console.print(self.show_card(slug))
 
-    def feedback(self, answered: Answered) -> None:
-        self.console.print(feedback_view(answered))
+    def feedback(self, answered: Answered, final: bool = True) -> None:
+        self.console.print(feedback_view(answered, rated=final))
+
+    def rate(self, answered: Answered, dues: dict[int, datetime], again: bool = False) -> str:
+        """Show the rating screen (once) and read a key line; the session interprets it."""
+        default = answered.grade.rating
+        if again:
+            self.console.print(rating_hint(default))
+        else:
+            self.console.print(rating_view(dues, answered.recorded.reviewed_at, default))
+        return self.read_line(rating_prompt(default))
+
+    def rated(self, answered: Answered) -> None:
+        self.console.print(rated_line(answered))
+
+    def undone(self, number: int) -> None:
+        self.console.print(undone_view(number))

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from glossary.render.charts import bar
 from glossary.render.safe import plain
+from glossary.render.when import due_text
 
 if TYPE_CHECKING:
     from glossary.progress import Stats, TermMastery
@@ -53,8 +54,19 @@ def headline(stats: Stats) -> Text:
     )
 
 
+def due_line(stats: Stats) -> Text | None:
+    """'Due now: 3 · next review now': what ``glossary review`` would do at this moment."""
+    if stats.next_due is None or stats.now is None:
+        return None
+    from datetime import datetime
+
+    when = due_text(datetime.fromisoformat(stats.next_due), stats.now)
+    return Text.assemble(("Due now ", "bold"), f"{stats.due_now}   ", ("Next review ", "bold"), when)
+
+
 def forecast_view(stats: Stats) -> Table:
-    """Cards due on each of the next seven days as horizontal bars (today includes overdue)."""
+    """Cards due on each of the next seven days as bars (today: overdue and later today; a card
+    held back by sibling burying or a daily limit counts on the day it can be asked)."""
     table = Table(title="Due in the next 7 days", title_justify="left", box=None, show_header=False)
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True)
@@ -123,7 +135,9 @@ def stats_view(stats: Stats) -> RenderableType:
         intro = Text("No reviews yet. Start with: glossary tour  (or glossary quiz)", style="bold")
     else:
         intro = headline(stats)
-    parts: list[RenderableType] = [intro, Text(), forecast_view(stats), Text(), mastery_view(stats)]
+    due = due_line(stats)
+    parts: list[RenderableType] = [intro, *([due] if due else []), Text(), forecast_view(stats)]
+    parts += [Text(), mastery_view(stats)]
     parts += [Text(), confusions_view(stats)]
     relation_errors = relation_errors_view(stats)
     if relation_errors is not None:
