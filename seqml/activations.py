@@ -45,7 +45,7 @@ import math
 
 import numpy as np
 
-from seqml.numerics import log_softmax, sigmoid, softmax, tanh
+from seqml.numerics import as_float, log_softmax, sigmoid, softmax, tanh
 
 __all__ = [
     "ACTIVATIONS",
@@ -71,17 +71,9 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 PEAK_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
 
 
-def _as_float(x: np.typing.ArrayLike) -> np.ndarray:
-    """Return x as a floating array, keeping float32 so callers get their dtype back."""
-    array = np.asarray(x)
-    if not np.issubdtype(array.dtype, np.floating):
-        array = array.astype(np.float64)
-    return array
-
-
 def relu(x: np.typing.ArrayLike) -> np.ndarray:
     """max(0, x): the identity for positive inputs and zero for negative ones."""
-    x = _as_float(x)
+    x = as_float(x)
     return np.maximum(x, 0).astype(x.dtype, copy=False)
 
 
@@ -91,21 +83,21 @@ def sigmoid_derivative(x: np.typing.ArrayLike) -> np.ndarray:
     Forming 1 - s directly loses every digit once s rounds to 1 (x > 17 in float32); the
     rewritten form keeps full relative precision and is 0, not NaN, at +/-1000.
     """
-    x = _as_float(x)
+    x = as_float(x)
     e = np.exp(-np.abs(x))
     return e / ((1 + e) * (1 + e))
 
 
 def tanh_derivative(x: np.typing.ArrayLike) -> np.ndarray:
     """1 - tanh(x)^2 = 4 e / (1 + e)^2 with e = exp(-2|x|), free of the cancellation near +/-1."""
-    x = _as_float(x)
+    x = as_float(x)
     e = np.exp(-2 * np.abs(x))
     return 4 * e / ((1 + e) * (1 + e))
 
 
 def relu_derivative(x: np.typing.ArrayLike) -> np.ndarray:
     """1 where x > 0, else 0; at exactly 0 the slope is 0, as PyTorch's backward has it."""
-    x = _as_float(x)
+    x = as_float(x)
     return (x > 0).astype(x.dtype)
 
 
@@ -162,13 +154,13 @@ def softmax_with_temperature(
 ) -> np.ndarray:
     """softmax(z / T): T < 1 sharpens toward the top logit, T > 1 flattens toward uniform."""
     temperature = _check_temperature(temperature)
-    z = _as_float(logits)
+    z = as_float(logits)
     return softmax(z / np.asarray(temperature, dtype=z.dtype), axis=axis)
 
 
 def entropy(probabilities: np.typing.ArrayLike, axis: int = -1) -> np.ndarray:
     """H(p) = -sum p log p in nats, with 0 log 0 = 0 so a one-hot distribution has entropy 0."""
-    p = _as_float(probabilities)
+    p = as_float(probabilities)
     terms = np.zeros_like(p)
     positive = p > 0
     terms[positive] = p[positive] * np.log(p[positive])
@@ -181,8 +173,8 @@ def recover_temperature(logits: np.typing.ArrayLike, probabilities: np.typing.Ar
     Centring both sides removes the normaliser log sum exp(z / T); the fit then has one
     unknown, 1/T. Needs at least two distinct logits and strictly positive probabilities.
     """
-    z = _as_float(logits).astype(np.float64)
-    p = _as_float(probabilities).astype(np.float64)
+    z = as_float(logits).astype(np.float64)
+    p = as_float(probabilities).astype(np.float64)
     if z.ndim != 1 or z.shape != p.shape or z.size < 2:
         raise ValueError(
             f"logits and probabilities must be 1-D of the same length >= 2, got {z.shape} and {p.shape}"
@@ -211,7 +203,7 @@ def which_temperature(
     """
     if not candidates:
         raise ValueError("candidates must name at least one temperature")
-    p = _as_float(probabilities).astype(np.float64)
+    p = as_float(probabilities).astype(np.float64)
     distances = [
         0.5 * float(np.abs(softmax_with_temperature(np.asarray(logits, dtype=np.float64), t) - p).sum())
         for t in candidates
@@ -239,7 +231,7 @@ def _check_targets(logits: np.ndarray, target: np.typing.ArrayLike) -> np.ndarra
 
 def cross_entropy(logits: np.typing.ArrayLike, target: np.typing.ArrayLike) -> np.ndarray:
     """Mean over the batch of -log softmax(z_b)[y_b], via log_softmax so +/-1000 stays exact."""
-    z = _as_float(logits)
+    z = as_float(logits)
     target = _check_targets(z, target)
     picked = log_softmax(z, axis=-1)[np.arange(z.shape[0]), target]
     return np.asarray(-np.mean(picked))  # a 0-d array of the logits' dtype
@@ -247,7 +239,7 @@ def cross_entropy(logits: np.typing.ArrayLike, target: np.typing.ArrayLike) -> n
 
 def cross_entropy_backward(logits: np.typing.ArrayLike, target: np.typing.ArrayLike) -> np.ndarray:
     """dL/dz = (softmax(z) - onehot(y)) / B for the mean cross-entropy; non-finite logits raise."""
-    z = _as_float(logits)
+    z = as_float(logits)
     target = _check_targets(z, target)
     if not np.all(np.isfinite(z)):
         raise ValueError("logits hold inf or NaN: the cross-entropy gradient would be meaningless")

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["log_softmax", "logsumexp", "sigmoid", "softmax", "tanh"]
+__all__ = ["as_float", "log_softmax", "logsumexp", "sigmoid", "softmax", "tanh"]
 
 
-def _as_float(x: np.typing.ArrayLike) -> np.ndarray:
+def as_float(x: np.typing.ArrayLike) -> np.ndarray:
     """Return x as a floating array, keeping float32/float16 so callers get their dtype back."""
     array = np.asarray(x)
     if not np.issubdtype(array.dtype, np.floating):
@@ -35,7 +35,7 @@ def _as_float(x: np.typing.ArrayLike) -> np.ndarray:
 
 def sigmoid(x: np.typing.ArrayLike) -> np.ndarray:
     """Logistic function, split by sign so exp only ever sees non-positive arguments."""
-    x = _as_float(x)
+    x = as_float(x)
     # exp(-|x|) is in (0, 1]: it can underflow to 0 (harmless, silent) but never overflow.
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
@@ -43,7 +43,7 @@ def sigmoid(x: np.typing.ArrayLike) -> np.ndarray:
 
 def tanh(x: np.typing.ArrayLike) -> np.ndarray:
     """Hyperbolic tangent; NumPy's tanh saturates cleanly to +/-1, so only the dtype needs care."""
-    return np.tanh(_as_float(x))
+    return np.tanh(as_float(x))
 
 
 def _stable_max(x: np.ndarray, axis: int | None) -> np.ndarray:
@@ -54,7 +54,7 @@ def _stable_max(x: np.ndarray, axis: int | None) -> np.ndarray:
 
 def logsumexp(x: np.typing.ArrayLike, axis: int | None = -1, keepdims: bool = False) -> np.ndarray:
     """log(sum(exp(x))) along an axis, shifted by the maximum so it stays finite at +/-1000."""
-    x = _as_float(x)
+    x = as_float(x)
     m = _stable_max(x, axis)
     total = np.sum(np.exp(x - m), axis=axis, keepdims=True)
     # A row of only -inf sums to 0: log(0) = -inf is the right answer, not a warning.
@@ -67,7 +67,7 @@ def logsumexp(x: np.typing.ArrayLike, axis: int | None = -1, keepdims: bool = Fa
 
 def softmax(x: np.typing.ArrayLike, axis: int = -1) -> np.ndarray:
     """Normalised exponentials along an axis; the max-shift keeps exp in (0, 1]."""
-    x = _as_float(x)
+    x = as_float(x)
     e = np.exp(x - _stable_max(x, axis))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -78,7 +78,7 @@ def log_softmax(x: np.typing.ArrayLike, axis: int = -1) -> np.ndarray:
     Subtracting the shift m first matters in float32: x - logsumexp(x) with x near 1000 rounds
     logsumexp to a multiple of 6e-5 and loses the small log-sum, while x - m is exact.
     """
-    x = _as_float(x)
+    x = as_float(x)
     shifted = x - _stable_max(x, axis)
     # A row of only -inf sums to 0: log(0) = -inf is the right answer, not a warning.
     with np.errstate(divide="ignore"):
