@@ -228,6 +228,7 @@ def _decode(line: bytes, name: str, number: int) -> str:
     try:
         return line.decode("utf-8")
     except UnicodeDecodeError as error:
+        number += line[: error.start].count(b"\n")
         raise ValueError(
             f"ARPA file {name!r} is not UTF-8 text (byte 0x{line[error.start]:02x} on line {number})"
         ) from None
