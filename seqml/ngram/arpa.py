@@ -234,6 +234,14 @@ def _decode(line: bytes, name: str, number: int) -> str:
         ) from None
 
 
+def _fields(line: str) -> list[str]:
+    """log10 p, the words, the backoff: tab-separated as lmplz writes (words split at spaces only)."""
+    parts = line.split("\t")
+    if 2 <= len(parts) <= 3:
+        return [parts[0], *(word for word in parts[1].split(" ") if word), *parts[2:]]
+    return line.split()
+
+
 def _section_rows(
     lines: list[bytes], n: int, index: dict[str, int] | None, name: str, first_line: int
 ) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -242,7 +250,7 @@ def _section_rows(
     words: list[str] = []
     probabilities = np.empty(len(lines), dtype=np.float32)
     backoffs = np.zeros(len(lines), dtype=np.float32)
-    fields = [line.split() for line in text.split("\n")[: len(lines)]]
+    fields = [_fields(line) for line in text.split("\n")[: len(lines)]]
     try:
         for row, parts in enumerate(fields):
             if len(parts) == n + 2:

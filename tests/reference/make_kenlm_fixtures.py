@@ -93,7 +93,11 @@ def main() -> None:
                     check=True,
                     capture_output=True,
                 )
-            models["lmplz"] = {"order": 3, "arpa": lmplz.read_text(encoding="utf-8"), "queries": scores(lmplz)}
+            models["lmplz"] = {
+                "order": 3,
+                "arpa": lmplz.read_text(encoding="utf-8"),
+                "queries": scores(lmplz),
+            }
     OUT.write_text(json.dumps(fixture, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes)")
 
