@@ -180,3 +180,23 @@ def test_progress_reports_every_stage_up_to_its_total(tmp_path: Path) -> None:
     assert list(seen) == ["counting", "estimating", "writing"]
     assert all(done == total for done, total in seen.values())
     assert seen["counting"][1] == corpus.stat().st_size
+
+
+def test_cli_lm_build_writes_the_model_and_names_bad_files(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("a a b a\nb a a b\n", encoding="utf-8")
+    runner = CliRunner()
+    env = {"COLUMNS": "80", "NO_COLOR": "1"}
+    result = runner.invoke(
+        cli, ["lm", "build", str(corpus), "--order", "3", "-o", str(tmp_path / "m.arpa")], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "1-grams 5, 2-grams 7, 3-grams 7" in result.output
+    assert set(read_arpa((tmp_path / "m.arpa").read_text(encoding="utf-8"))) == set(TOY0_ARPA)
+    result = runner.invoke(cli, ["lm", "build", "/dev/zero", "-o", str(tmp_path / "z.arpa")], env=env)
+    assert result.exit_code == 1 and "is a character device" in result.output
+    assert not (tmp_path / "z.arpa").exists()
