@@ -536,6 +536,78 @@ def demo_group() -> None:
 
 # --- end demo commands ---
 
+# --- lm commands (models helper) ---
+
+
+@cli.group(name="lm", cls=_Group, context_settings=CONTEXT)
+def lm_group() -> None:
+    """Build n-gram language models as ARPA files, to query with glossary demo ngram --arpa FILE.
+
+    \b
+    Example:
+      glossary lm build corpus.txt --order 3 -o model.arpa
+    """
+
+
+def _lm_bar() -> Any:
+    """A rich progress bar on stderr, one task per stage of the build."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=False,
+    )
+
+
+@lm_group.command(name="build")
+@click.argument("corpus", type=click.Path())
+@click.option("--order", "-n", type=click.IntRange(2, 8), default=3, show_default=True, help="N-gram order.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The ARPA file to write.",
+)
+def lm_build(corpus: str, order: int, output: str) -> None:
+    """Estimate modified Kneser-Ney (as KenLM's lmplz) over a corpus read in chunks, write ARPA.
+
+    One sentence per line, words split at spaces and tabs. Memory stays near the model's size.
+
+    \b
+    Example:
+      glossary lm build corpus.txt --order 3 -o model.arpa
+    """
+    from seqml.ngram.stream import build_arpa
+
+    bar, tasks = _lm_bar(), {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total)
+        bar.update(tasks[stage], completed=done, total=total)
+
+    try:
+        with bar:
+            build = build_arpa(corpus, output, order, progress)
+    except ValueError as error:
+        from glossary.render.safe import plain
+
+        raise click.ClickException(plain(str(error))) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write {click.format_filename(output)}: {error.strerror}"
+        ) from None
+    counts = ", ".join(f"{n}-grams {c:,}" for n, c in enumerate(build.counts, start=1))
+    click.echo(f"Wrote {click.format_filename(output)}: {build.tokens:,} tokens, {counts}")
+
+
+# --- end lm commands ---
+
 # --- quiz commands (quiz helper) ---
 
 if TYPE_CHECKING:

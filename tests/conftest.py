@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# One BLAS thread, as the command line uses (cli.py): the demos' small products only lose time to
+# a second thread spinning, and on a busy two-core machine they lose a great deal. Set before any
+# test imports NumPy; a developer's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import shutil
 from pathlib import Path
 

@@ -83,7 +83,7 @@ def test_every_demo_declares_its_terms_code_and_valid_defaults() -> None:
 def test_demo_parameter_names_match_the_brief() -> None:
     names = {name: [p.name for p in demo.params] for name, demo in DEMOS.items()}
     assert names == {
-        "ngram": ["n", "text", "k", "corpus"],
+        "ngram": ["n", "text", "k", "corpus", "arpa"],
         "rnn-unroll": ["steps", "hidden", "text"],
         "lstm-step": ["hidden", "forget_bias"],
         "clipping": ["max_norm", "method", "p", "clip_value"],

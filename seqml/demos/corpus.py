@@ -9,16 +9,23 @@ from pathlib import Path
 
 from seqml.demos.base import ParamError
 
-__all__ = ["decode_corpus", "read_corpus"]
+__all__ = ["MAX_CORPUS_BYTES", "decode_corpus", "read_corpus"]
+
+MAX_CORPUS_BYTES = 64 * 2**20  # the demo trains in memory; bigger corpora go through glossary lm build
 
 
 def read_corpus(path: str | Path) -> str:
     """Read a corpus file as UTF-8, with one clear line naming the file when it cannot be used."""
+    from seqml.ngram.files import open_binary  # the same checks as ARPA models and lm build
+
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ParamError(f"corpus file {str(path)!r} does not exist", "corpus") from None
+        handle, _ = open_binary(path, "corpus", MAX_CORPUS_BYTES)
+        with handle:
+            data = handle.read(MAX_CORPUS_BYTES + 1)
+    except ValueError as error:
+        hint = "; build a model with glossary lm build and pass it as --arpa" if "limit" in str(error) else ""
+        raise ParamError(f"{error}{hint}", "corpus") from None
     except OSError as error:
         raise ParamError(f"corpus file {str(path)!r} cannot be read: {error.strerror}", "corpus") from None
     return decode_corpus(data, str(path))

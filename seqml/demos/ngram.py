@@ -48,12 +48,15 @@ class NgramResult:
     corpus_tokens: int
     vocabulary_size: int
     predictions: tuple[NgramPrediction, ...]
+    source: str = ""  # the ARPA file's name when the model was loaded rather than trained
 
 
 def run(params: dict[str, Any], rng: np.random.Generator) -> NgramResult:
     """Fit every smoothing model on the corpus and rank next words after the typed context."""
     from seqml import ngram
 
+    if params.get("arpa"):
+        return _run_arpa(params)
     corpus_text = params.get("corpus_text")
     if corpus_text is None:
         if not params["corpus"] or params["corpus"] == "-":
@@ -96,6 +99,34 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> NgramResult:
     )
 
 
+def _run_arpa(params: dict[str, Any]) -> NgramResult:
+    """Top next words and perplexity from an ARPA model (ours or lmplz's), scored as KenLM does."""
+    from pathlib import Path
+
+    from seqml.ngram.arpa import load_arpa
+
+    try:
+        model = load_arpa(params["arpa"])
+    except ValueError as error:
+        raise ParamError(str(error), "arpa") from None
+    typed = params["text"].split()  # an ARPA model's words are split at spaces, as lmplz splits them
+    padded = [model.bos] * (model.order - 1) + typed
+    context = tuple(padded[len(padded) - (model.order - 1) :]) if model.order > 1 else ()
+    top = tuple(model.top_k(context, params["k"]))
+    perplexity = float(model.perplexity([typed])) if typed else math.nan
+    name = f"arpa: {Path(params['arpa']).name}"
+    return NgramResult(
+        order=model.order,
+        text=params["text"],
+        context=context,
+        corpus_sentences=0,
+        corpus_tokens=0,
+        vocabulary_size=len(model.vocabulary),
+        predictions=(NgramPrediction(name, top, perplexity),),
+        source=Path(params["arpa"]).name,
+    )
+
+
 DEMO = Demo(
     name="ngram",
     title="N-gram next-word prediction",
@@ -111,6 +142,12 @@ DEMO = Demo(
             "",
             help="training text, one sentence per line; '-' reads stdin "
             "(default: the bundled nursery corpus)",
+        ),
+        Param(
+            "arpa",
+            "str",
+            "",
+            help="an ARPA model file (glossary lm build, or KenLM's lmplz) to query instead of training",
         ),
     ),
     notice=NOTICE,

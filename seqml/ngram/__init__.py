@@ -18,7 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from seqml.ngram.base import BOS, EOS, UNK, LanguageModel, NgramCounts, _check_order, count_ngrams, tokenize
+from seqml.ngram.base import (
+    BOS,
+    EOS,
+    UNK,
+    LanguageModel,
+    NgramCounts,
+    _as_sentences,
+    _check_order,
+    count_ngrams,
+    tokenize,
+)
 from seqml.ngram.counted import KneserNeyModel, LidstoneModel, MLEModel, WittenBellModel, fit_counted
 from seqml.ngram.kenlm import (
     KENLM_UNK,
@@ -93,5 +103,15 @@ def fit(
     if unexpected:
         raise ValueError(f"model {model!r} takes no option {unexpected[0]!r}")
     if model == "modified-kneser-ney":
-        return fit_modified_kneser_ney(sentences, order, **options)  # type: ignore[arg-type]
+        sentences = _as_sentences(sentences)
+        try:
+            return fit_modified_kneser_ney(sentences, order, **options)  # type: ignore[arg-type]
+        except ValueError as error:
+            if "n-gram keys need" not in str(error):
+                raise
+        # Past 64-bit base-V keys: the streamed estimator (same numbers, packed keys of any width).
+        from seqml.ngram.stream import fit_streamed
+
+        fallback = {k: v for k, v in options.items() if k == "discount_fallback"}
+        return fit_streamed(sentences, order, **fallback)  # type: ignore[arg-type]
     return fit_counted(sentences, order, model, **options)  # type: ignore[arg-type]

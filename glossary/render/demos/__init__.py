@@ -40,6 +40,8 @@ def _setting(param: Param, value: Any) -> str:
     narrow terminal never wraps a flag away from its value); the bundled corpus is (bundled)."""
     if param.name == "corpus" and not value:
         return f"{param.option}=(bundled)"
+    if param.name == "arpa" and not value:
+        return f"{param.option}=(none)"
     shown = _format_value(value)
     if param.type == "str":
         shown = repr(shown)

@@ -50,8 +50,13 @@ def view(result: NgramResult) -> RenderableType:
     table = house_table(
         title=title,
         caption=(
-            f"corpus: {result.corpus_sentences} sentences, {result.corpus_tokens} tokens, "
-            f"vocabulary {result.vocabulary_size}. PP: perplexity of the typed text "
+            (
+                f"model: {plain(result.source)} (ARPA), vocabulary {result.vocabulary_size}. "
+                if result.source
+                else f"corpus: {result.corpus_sentences} sentences, {result.corpus_tokens} tokens, "
+                f"vocabulary {result.vocabulary_size}. "
+            )
+            + f"PP: perplexity of the typed text "
             f"'{plain(result.text)}' as a sentence; inf means a zero probability somewhere."
         ),
     )
