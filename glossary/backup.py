@@ -45,6 +45,8 @@ class Restored(NamedTuple):
 
 def backup(db_path: str, target: str | None = None) -> BackupMade:
     """``glossary backup [FILE]``: a consistent copy to FILE, or to the backups folder (kept)."""
+    if not os.path.exists(db_path):
+        raise StoreError(f"there is no store at {db_path} yet; nothing to back up")
     if target is None:
         target = _new_name(db_path, "manual")
     copy_store(db_path, target)

@@ -89,10 +89,10 @@ class Store:
         """Whether the store was opened read-only (a read-only file or folder)."""
         return bool(getattr(self.conn, "read_only", False))
 
-    def check_writable(self, purpose: str) -> None:
+    def check_writable(self, consequence: str) -> None:
         """Refuse up front, before the learner types anything, when nothing can be saved."""
         if self.read_only:
-            raise StoreError(f"{self.db_path}: the store is read-only, so it cannot {purpose}")
+            raise StoreError(f"{self.db_path}: the store is read-only, so {consequence}")
 
     def ensure_ready(self) -> None:
         """Migrate and sync only when needed (see ``schema.prepare``)."""
