@@ -95,7 +95,13 @@ def open_store(path: str, max_version: int, read_only: bool | None = None) -> St
     if read_only:
         from urllib.parse import quote
 
-        conn = _connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
+        # In a read-only folder with no -shm file, SQLite cannot open a WAL store even to read,
+        # unless told nobody can be writing it: no writer could have created its -wal file there.
+        folder = os.path.dirname(os.path.abspath(path))
+        frozen = not os.access(folder, os.W_OK) and not os.path.exists(path + "-shm")
+        conn = _connect(
+            f"file:{quote(os.path.abspath(path))}?mode=ro{'&immutable=1' if frozen else ''}", uri=True
+        )
     else:
         conn = _connect(path, uri=False)
     conn.path, conn.read_only = path, read_only
