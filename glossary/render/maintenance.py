@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from glossary.render.cards import Paragraph, Rows
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -22,32 +23,30 @@ _MARKS = {"ok": ("ok", "green"), "repaired": ("repaired", "yellow"), "problem": 
 
 
 def doctor_view(report: DoctorReport) -> RenderableType:
-    """One line per check, then the verdict."""
-    width = max(len(finding.check) for finding in report.findings)
-    lines = [Text(f"Checked {plain(report.store)}")]
+    """One row per check (wrapped with a hanging indent, no trailing spaces), then the verdict."""
+    rows = []
     for finding in report.findings:
         word, style = _MARKS[finding.status]
-        line = Text(f"  {finding.check:<{width}}  ")
-        line.append(f"{word:<8}", style=style)
-        line.append(f"  {plain(finding.detail)}")
-        lines.append(line)
+        value = Text(f"{word:<8}", style=style)
+        value.append(f"  {plain(finding.detail)}")
+        rows.append((Text(finding.check), value))
     if not report.healthy:
-        lines.append(Text("Some problems remain (see above).", style="bold red"))
+        verdict = Text("Some problems remain (see above).", style="bold red")
     elif report.repaired:
-        lines.append(Text(f"Repaired {report.repaired} problem(s); the store is sound now."))
+        verdict = Text(f"Repaired {report.repaired} problem(s); the store is sound now.")
     else:
-        lines.append(Text("The store is sound; nothing to repair."))
-    return Group(*lines)
+        verdict = Text("The store is sound; nothing to repair.")
+    return Group(Paragraph(Text(f"Checked {plain(report.store)}")), Rows(rows, indent=2), verdict)
 
 
 def backup_view(made: BackupMade) -> RenderableType:
-    return Text(f"Backed up {plain(made.store)} to {plain(made.path)} ({made.size:,} bytes).")
+    return Paragraph(Text(f"Backed up {plain(made.store)} to {plain(made.path)} ({made.size:,} bytes)."))
 
 
 def restore_view(restored: Restored) -> RenderableType:
-    lines = [Text(f"Restored {plain(restored.store)} from {plain(restored.source)}.")]
+    lines = [Paragraph(Text(f"Restored {plain(restored.store)} from {plain(restored.source)}."))]
     if restored.saved_as:
-        lines.append(Text(f"What it held before is saved as {plain(restored.saved_as)}."))
+        lines.append(Paragraph(Text(f"What it held before is saved as {plain(restored.saved_as)}.")))
     return Group(*lines)
 
 
@@ -59,4 +58,4 @@ def removed_view(removed: Removed) -> RenderableType:
             f" The review history of its {removed.archived_cards} card(s) is kept: import the pack "
             "again to bring them back."
         )
-    return line
+    return Paragraph(line)
