@@ -175,8 +175,9 @@ class _Block:
         return next((n for n, line in self.lines if pattern.match(line)), self.first)
 
     def containing(self, needle: str, fallback: int | None = None) -> int | None:
-        """First line of the entry containing ``needle``."""
-        return next((n for n, line in self.lines if needle in line), fallback or self.first)
+        """First line of the entry, from ``fallback`` on, containing ``needle``."""
+        start = fallback or 0
+        return next((n for n, line in self.lines if n >= start and needle in line), fallback or self.first)
 
 
 def _aliases(value: object, path: Path, line: int | None) -> tuple[str, ...]:
