@@ -7,7 +7,6 @@ reported as ``file:line: what is wrong`` so a content author can fix it without 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -92,10 +91,13 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 def _read_toml(path: Path) -> tuple[str, dict]:
     """Decode and parse a pack, turning every failure mode of tomllib into a PackError."""
-    if sys.version_info >= (3, 11):  # imported here: the lookup path imports PackError, not TOML
-        import tomllib
-    else:  # pragma: no cover - exercised on 3.10 only
+    # Imported here: the lookup path imports PackError, not TOML. tomli's compiled wheels parse
+    # about 3x faster than the standard library's pure-Python tomllib (4.4 MB: ~1.0 s against
+    # ~3.3 s on a loaded machine), which is most of a 10,000-term import; tomllib is the fallback.
+    try:
         import tomli as tomllib
+    except ImportError:  # pragma: no cover - tomli is a dependency; 3.11+ still works without it
+        import tomllib  # type: ignore[no-redef]
     raw = read_regular_file(path, MAX_PACK_BYTES)
     try:
         text = raw.decode("utf-8")
@@ -168,11 +170,15 @@ class _Block:
 
     def __init__(self, first: int | None, lines: list[tuple[int, str]]) -> None:
         self.first, self.lines = first, lines
+        self.keys: dict[str, int] = {}  # each ``name = ...`` and the first line it is written on
+        for number, line in lines:
+            name, equals, _ = line.partition("=")
+            if equals:
+                self.keys.setdefault(name.strip(), number)
 
     def key(self, name: str) -> int | None:
         """Line where ``name = ...`` is written, else the entry's first line."""
-        pattern = re.compile(rf"^{re.escape(name)}\s*=")
-        return next((n for n, line in self.lines if pattern.match(line)), self.first)
+        return self.keys.get(name, self.first)
 
     def containing(self, needle: str, fallback: int | None = None) -> int | None:
         """First line of the entry, from ``fallback`` on, containing ``needle``."""

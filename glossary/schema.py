@@ -292,8 +292,12 @@ def _term_row(term: Term, origin: str, position: int) -> dict:
 
 
 def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
-    """Insert packs' topics, terms, spellings and links; never overwrite what is already there."""
+    """Insert packs' topics, terms, spellings and links; never overwrite what is already there.
+
+    One ``executemany`` per table, not one statement per term: a 10,000-term pack is one pass.
+    """
     position = conn.execute("SELECT coalesce(max(position), 0) FROM terms").fetchone()[0]
+    present = {row[0] for row in conn.execute("SELECT slug FROM terms")}
     count = 0
     for pack_index, pack in enumerate(packs):
         conn.execute(
@@ -301,23 +305,27 @@ def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
             (pack.topic, pack.title, pack.description, origin, pack_index),
         )
         pack_of_links = pack.topic if origin == "user" else ""
-        for term in pack.terms:
-            position += 1
-            row = _term_row(term, origin, position)
-            cursor = conn.execute(
-                f"INSERT OR IGNORE INTO terms ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            if cursor.rowcount == 0:
-                continue  # a learner's term of the same slug wins over a newer bundled one
-            count += 1
-            spellings = [(term.slug, "slug"), (term.name, "name")]
-            spellings += [(term.abbreviation, "abbreviation")] if term.abbreviation else []
-            spellings += [(alias, "alias") for alias in term.aliases]
+        # A learner's term of the same slug wins over a newer bundled one.
+        terms = [term for term in pack.terms if term.slug not in present]
+        present.update(term.slug for term in terms)
+        rows = [_term_row(term, origin, position + index) for index, term in enumerate(terms, start=1)]
+        position += len(terms)
+        if rows:
+            columns = ", ".join(rows[0])
             conn.executemany(
-                "INSERT OR IGNORE INTO lookup VALUES (?, ?, ?, ?)",
-                [(lookup_key(text), term.slug, kind, origin) for text, kind in spellings],
+                f"INSERT INTO terms ({columns}) VALUES ({', '.join('?' * len(rows[0]))})",
+                [tuple(row.values()) for row in rows],
             )
+        spellings = []
+        for term in terms:
+            spellings += [(term.slug, term.slug, "slug"), (term.name, term.slug, "name")]
+            spellings += [(term.abbreviation, term.slug, "abbreviation")] if term.abbreviation else []
+            spellings += [(alias, term.slug, "alias") for alias in term.aliases]
+        conn.executemany(
+            "INSERT OR IGNORE INTO lookup VALUES (?, ?, ?, ?)",
+            [(lookup_key(text), slug, kind, origin) for text, slug, kind in spellings],
+        )
+        count += len(terms)
         conn.executemany(
             "INSERT OR IGNORE INTO links (source, relation, target, origin, pack) VALUES (?, ?, ?, ?, ?)",
             [(link.source, link.relation, link.target, origin, pack_of_links) for link in pack.links],
