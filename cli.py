@@ -6,7 +6,14 @@ the top; rich, the store and above all numpy are imported inside the commands th
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+
+if os.path.basename(sys.argv[0]) == "glossary":  # the installed command, not an importer of cli
+    # A Ctrl-C while the modules load ends the process quietly; main() gives Ctrl-C back to Python.
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+
 from collections.abc import Callable
 from contextlib import nullcontext
 from functools import update_wrapper
@@ -63,12 +70,17 @@ class _State:
         self.db_path = db_path
         self._store: Store | None = None
 
+    def path(self) -> str:
+        """The store's path: --db or $GLOSSARY_DB (click reads it unexpanded: ``~`` is ours to expand)."""
+        from glossary.paths import resolve_db_path
+
+        return resolve_db_path(self.db_path)
+
     def store(self) -> Store:
         if self._store is None:
-            from glossary.paths import default_db_path
             from glossary.store import Store
 
-            self._store = Store.open(self.db_path or default_db_path())
+            self._store = Store.open(self.path(), on_lock_wait=_lock_notice)
         return self._store
 
     def close(self) -> None:
@@ -76,6 +88,15 @@ class _State:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _lock_notice() -> None:
+    """Said once when a write waits: the learner's input is kept until the other process is done."""
+    click.echo(
+        "Waiting for another glossary process to finish writing to the store "
+        "(what you typed is kept; Ctrl-C stops waiting)...",
+        err=True,
+    )
 
 
 def _store(ctx: click.Context) -> Store:
@@ -125,6 +146,15 @@ class _Command(click.Command):
             from glossary.render.safe import plain
 
             raise click.ClickException(plain(str(error))) from None
+        except Exception as error:  # SQLite's own errors (a damaged page, a full disk): one line
+            import sqlite3
+
+            if not isinstance(error, sqlite3.Error):
+                raise
+            from glossary.render.safe import plain
+            from glossary.storefile import describe
+
+            raise click.ClickException(plain(describe(error, ctx.ensure_object(_State).path()))) from None
 
 
 class _Group(click.Group):
@@ -311,8 +341,82 @@ def import_pack(store: Store, pack: str) -> None:
     Example:
       glossary import my-terms.toml
     """
+    from glossary.render.safe import plain
+
     count = store.import_pack(pack)
-    click.echo(f"Imported {count} term{'s' if count != 1 else ''} from {click.format_filename(pack)}.")
+    click.echo(f"Imported {count} term{'s' if count != 1 else ''} from {plain(click.format_filename(pack))}.")
+
+
+@cli.command()
+@click.argument("pack")
+@json_option
+@pass_store
+def remove(store: Store, pack: str, as_json: bool) -> None:
+    """Remove one of your imported packs (named by its topic); your review history is kept.
+
+    \b
+    Example:
+      glossary remove my-terms
+    """
+    emit(store.remove_pack(pack), as_json)
+
+
+# --- the store's upkeep (safety helper) ---
+
+
+@cli.command()
+@json_option
+@click.pass_context
+def doctor(ctx: click.Context, as_json: bool) -> None:
+    """Check the store (pages, search index, spellings, links) and repair what can be repaired.
+
+    Safe at any time: repairs happen in one transaction, and a second run finds nothing to do.
+
+    \b
+    Example:
+      glossary doctor
+    """
+    from glossary.doctor import run_doctor
+
+    report = run_doctor(ctx.ensure_object(_State).path())
+    emit(report, as_json)
+    if not report.healthy:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@json_option
+@click.pass_context
+def backup(ctx: click.Context, file: str | None, as_json: bool) -> None:
+    """Save a consistent copy of the store, to FILE or to its backups folder (never rotated).
+
+    \b
+    Examples:
+      glossary backup
+      glossary backup ~/glossary-may.db
+    """
+    from glossary.backup import backup as make_backup
+
+    emit(make_backup(ctx.ensure_object(_State).path(), file), as_json)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@click.pass_context
+def restore(ctx: click.Context, file: str, as_json: bool) -> None:
+    """Replace the store with a backup; what it held is backed up first.
+
+    Refuses a file that is not a sound glossary store.
+
+    \b
+    Example:
+      glossary restore ~/glossary-may.db
+    """
+    from glossary.backup import restore as restore_store
+
+    emit(restore_store(ctx.ensure_object(_State).path(), file), as_json)
 
 
 # --- demo commands (demos helper) ---
@@ -420,12 +524,12 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         return
     from glossary.demos import public_params, run_demo
     from seqml.demos import to_jsonable
-    from seqml.demos.corpus import decode_corpus
+    from seqml.demos.corpus import read_corpus_stream
 
     try:
         corpus_text = None
         if raw.get("corpus") == "-":
-            corpus_text = decode_corpus(sys.stdin.buffer.read(), "<stdin>")
+            corpus_text = read_corpus_stream(sys.stdin.buffer)
         from glossary.render.progress import training_progress
 
         with training_progress(f"training ({demo.name})") if demo.trains else nullcontext() as report:
@@ -700,6 +804,7 @@ def _run_quiz(
     from glossary.render.quiz import summary_view
     from glossary.session import run_session
 
+    store.check_writable("no answer could be saved: nothing is asked (reading commands work)")
     io, console = _quiz_io(store, as_json)
     session = f"{int(_now().timestamp())}-{os.getpid()}"
     rng = random.Random(seed)
@@ -899,7 +1004,9 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
         console.print()
         console.print(demo_view(run_term_demo(found.demo, found.demo_params, seed)))
     bank = _bank(store)
-    click.echo(f"\nNow three questions on {found.name}.")
+    from glossary.render.safe import plain
+
+    click.echo(f"\nNow three questions on {plain(found.name)}.")
     _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False)
 
 
@@ -1027,11 +1134,13 @@ def main() -> None:
     escapes click is left to Python as usual.
     """
     import contextlib
-    import os
 
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # the quiz turns Ctrl-C into a clean stop
     try:
         cli(prog_name="glossary")  # standalone mode: always ends with SystemExit
         code: int = 0
+    except KeyboardInterrupt:  # outside any command (click turns one inside into "Aborted!")
+        code = 130
     except SystemExit as done:
         if isinstance(done.code, str):
             print(done.code, file=sys.stderr)

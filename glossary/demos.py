@@ -63,7 +63,16 @@ def run_demo(
 
 
 def run_term_demo(demo_name: str, demo_params: Mapping[str, object], seed: int) -> DemoRun | DemoFailure:
-    """A term card's demo, run with the pack's parameters; a bad pack gives a failure, not a crash."""
+    """A term card's demo, run with the pack's parameters; a bad pack gives a failure, not a crash.
+
+    A pack never names a file (the pack loader refuses it); a store imported before that rule
+    may still hold one, so it is refused here too, rather than printing the file's words.
+    """
+    from glossary.packs import FILE_PARAMS
+
+    named = sorted(FILE_PARAMS & {str(name).replace("-", "_") for name in demo_params})
+    if named:
+        return DemoFailure(demo_name, f"a term's demo may not read a file ({named[0]} is set)")
     try:
         return run_demo(demo_name, demo_params, seed)
     except ParamError as error:

@@ -60,3 +60,21 @@ def default_db_path() -> str:
     if override:
         return os.path.expanduser(override)
     return os.path.join(user_data_dir(), "glossary.db")
+
+
+def resolve_db_path(value: str | None) -> str:
+    """The store path from ``--db``/``$GLOSSARY_DB`` (None: the default), with ``~`` expanded.
+
+    click reads ``GLOSSARY_DB`` itself and hands it over unexpanded, so ``~/notes.db`` would make a
+    folder named ``~``. ``:memory:`` would vanish when the command ends, with every answer.
+    """
+    if not value:
+        return default_db_path()
+    if value.strip() == ":memory:":
+        from glossary.errors import StoreError
+
+        raise StoreError(
+            "':memory:' is not a place for the store: it would forget everything when the command "
+            "ends; give a file path"
+        )
+    return os.path.expanduser(value)

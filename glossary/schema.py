@@ -11,7 +11,7 @@ import os
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from glossary.errors import StoreError
@@ -21,11 +21,10 @@ from glossary.paths import data_root
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Bumped whenever the way bundled terms are written into the tables changes (not the tables
 # themselves: that is SCHEMA_VERSION), so stores built by older code re-sync their bundled terms.
 CONTENT_FORMAT = 2
-BUSY_TIMEOUT_SECONDS = 10.0
 
 
 # --------------------------------------------------------------------------- schema
@@ -142,30 +141,48 @@ def _migrate_to_4(db) -> None:
     db["lookups"].create({"slug": str, "looked_up_at": str}, pk="slug")
 
 
-MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
+def _migrate_to_5(db) -> None:
+    """A learner's link remembers the pack that declared it, so re-importing or removing one pack
+    never drops another pack's links. Older links are credited to their source term's pack."""
+    db["links"].add_column("pack", str, not_null_default="")
+    db.conn.execute(
+        "UPDATE links SET pack = coalesce((SELECT topic FROM terms WHERE slug = links.source), '') "
+        "WHERE origin = 'user'"
+    )
+
+
+MIGRATIONS: dict[int, Callable] = {
+    1: _migrate_to_1,
+    2: _migrate_to_2,
+    3: _migrate_to_3,
+    4: _migrate_to_4,
+    5: _migrate_to_5,
+}
 
 
 # --------------------------------------------------------------------------- connection
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """Open with WAL, a busy timeout and manual transactions (``isolation_level=None``)."""
+def connect(path: str | Path, read_only: bool | None = None) -> sqlite3.Connection:
+    """Open our store with WAL, a busy timeout and manual transactions (``isolation_level=None``).
+
+    A file that is not ours is refused untouched (``storefile``); a store we may not write is
+    opened read-only (``read_only=None`` decides from the permissions).
+    """
+    from glossary.storefile import describe, open_store
+
     path = os.fspath(path)
-    if path != ":memory:":
-        if os.path.isdir(path):
-            raise StoreError(f"{path} is a directory, not a database file")
-        folder = os.path.dirname(os.path.abspath(path))
-        try:
-            os.makedirs(folder, exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"cannot create {folder}: {error.strerror}") from None
+    conn = open_store(path, SCHEMA_VERSION, read_only)
+    if path == ":memory:" or conn.read_only:
+        return conn
     try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
         _ensure_wal(conn)
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"{path}: not a usable glossary database ({error})") from None
+        conn.close()
+        raise StoreError(describe(error, path)) from None
+    except StoreError:
+        conn.close()
+        raise
     return conn
 
 
@@ -190,16 +207,76 @@ def _ensure_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
     raise StoreError("the store stayed locked while switching it to WAL mode")
 
 
+# How long a write waits for another process's lock before saying so, and before giving up.
+LOCK_NOTICE_SECONDS = 1.0
+LOCK_GIVE_UP_SECONDS = 300.0
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, waiting for another process's write lock as long as it takes.
+
+    After ``LOCK_NOTICE_SECONDS`` the connection's ``on_lock_wait`` is called once (the CLI says
+    it is waiting for another glossary process), then the lock is tried again in short slices,
+    so Ctrl-C stays responsive, until ``LOCK_GIVE_UP_SECONDS``: then a StoreError, nothing written.
+    What the caller holds (a typed answer) stays in memory all along.
+    """
+    import time
+
+    from glossary.storefile import describe, is_lock_error
+
+    started = time.monotonic()
+    slice_ms = max(1, int(min(LOCK_NOTICE_SECONDS, LOCK_GIVE_UP_SECONDS) * 1000))
+    told = False
+    normal_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    try:
+        while True:
+            conn.execute(f"PRAGMA busy_timeout = {slice_ms}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_lock_error(error):
+                    raise StoreError(describe(error, getattr(conn, "path", ""))) from None
+            waited = time.monotonic() - started
+            if waited >= LOCK_GIVE_UP_SECONDS:
+                raise StoreError(
+                    f"another glossary process kept the store locked for {waited:.0f} s; nothing of "
+                    "this change was saved. Finish or close the other glossary and try again."
+                )
+            notice = getattr(conn, "on_lock_wait", None)
+            if notice is not None and not told:
+                notice()
+                told = True
+            slice_ms = max(1, int(min(0.25, LOCK_GIVE_UP_SECONDS - waited) * 1000))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {normal_ms}")
+
+
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One ``BEGIN IMMEDIATE`` transaction: take the write lock first, so no read-then-write race."""
-    conn.execute("BEGIN IMMEDIATE")
+    """One ``BEGIN IMMEDIATE`` transaction: take the write lock first, so no read-then-write race.
+
+    A read-only store refuses at once. SQLite errors become a StoreError with one clear line;
+    ROLLBACK is issued only if SQLite has not already rolled back on its own (disk full, I/O error
+    and corruption do), so the real error is never masked by "cannot rollback".
+    """
+    from glossary.storefile import describe
+
+    if getattr(conn, "read_only", False):
+        raise StoreError(
+            f"{getattr(conn, 'path', 'the store')}: the store is read-only; nothing can be saved"
+        )
+    _begin_immediate(conn)
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+        conn.execute("COMMIT")
+    except BaseException as error:
+        if conn.in_transaction:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if isinstance(error, sqlite3.Error) and not isinstance(error, sqlite3.IntegrityError):
+            raise StoreError(describe(error, getattr(conn, "path", ""))) from error
         raise
-    conn.execute("COMMIT")
 
 
 def bundled_pack_paths() -> list[str]:
@@ -247,43 +324,49 @@ def _term_row(term: Term, origin: str, position: int) -> dict:
 
 
 def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
-    """Insert packs' topics, terms, spellings and links; never overwrite what is already there."""
+    """Insert packs' topics, terms, spellings and links; never overwrite what is already there.
+
+    One ``executemany`` per table, not one statement per term: a 10,000-term pack is one pass.
+    """
     position = conn.execute("SELECT coalesce(max(position), 0) FROM terms").fetchone()[0]
+    present = {row[0] for row in conn.execute("SELECT slug FROM terms")}
     count = 0
     for pack_index, pack in enumerate(packs):
         conn.execute(
             "INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?, ?)",
             (pack.topic, pack.title, pack.description, origin, pack_index),
         )
-        for term in pack.terms:
-            position += 1
-            row = _term_row(term, origin, position)
-            cursor = conn.execute(
-                f"INSERT OR IGNORE INTO terms ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            if cursor.rowcount == 0:
-                continue  # a learner's term of the same slug wins over a newer bundled one
-            count += 1
-            spellings = [(term.slug, "slug"), (term.name, "name")]
-            spellings += [(term.abbreviation, "abbreviation")] if term.abbreviation else []
-            spellings += [(alias, "alias") for alias in term.aliases]
+        pack_of_links = pack.topic if origin == "user" else ""
+        # A learner's term of the same slug wins over a newer bundled one.
+        terms = [term for term in pack.terms if term.slug not in present]
+        present.update(term.slug for term in terms)
+        rows = [_term_row(term, origin, position + index) for index, term in enumerate(terms, start=1)]
+        position += len(terms)
+        if rows:
+            columns = ", ".join(rows[0])
             conn.executemany(
-                "INSERT OR IGNORE INTO lookup VALUES (?, ?, ?, ?)",
-                [(lookup_key(text), term.slug, kind, origin) for text, kind in spellings],
+                f"INSERT INTO terms ({columns}) VALUES ({', '.join('?' * len(rows[0]))})",
+                [tuple(row.values()) for row in rows],
             )
+        spellings = []
+        for term in terms:
+            spellings += [(term.slug, term.slug, "slug"), (term.name, term.slug, "name")]
+            spellings += [(term.abbreviation, term.slug, "abbreviation")] if term.abbreviation else []
+            spellings += [(alias, term.slug, "alias") for alias in term.aliases]
         conn.executemany(
-            "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?)",
-            [(link.source, link.relation, link.target, origin) for link in pack.links],
+            "INSERT OR IGNORE INTO lookup VALUES (?, ?, ?, ?)",
+            [(lookup_key(text), slug, kind, origin) for text, slug, kind in spellings],
+        )
+        count += len(terms)
+        conn.executemany(
+            "INSERT OR IGNORE INTO links (source, relation, target, origin, pack) VALUES (?, ?, ?, ?, ?)",
+            [(link.source, link.relation, link.target, origin, pack_of_links) for link in pack.links],
         )
     return count
 
 
-def sync_bundled(conn: sqlite3.Connection, digest: str, paths: list[str]) -> None:
-    """Replace the bundled terms with the current packs; a learner's terms and record stay."""
-    from glossary.packs import load_packs
-
-    packs = load_packs(paths)
+def sync_bundled(conn: sqlite3.Connection, digest: str, packs: list) -> None:
+    """Replace the bundled terms with the current packs (parsed before the lock); a learner's stay."""
     for table in ("links", "lookup", "terms", "topics"):
         conn.execute(f"DELETE FROM {table} WHERE origin = 'bundled'")
     insert_packs(conn, packs, "bundled")
@@ -306,22 +389,67 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 
 def is_current(conn: sqlite3.Connection, digest: str) -> bool:
-    """The schema is at SCHEMA_VERSION and the bundled terms match the packs' hash."""
+    """Marked as ours, at SCHEMA_VERSION, and the bundled terms match the packs' hash."""
+    from glossary.storefile import APPLICATION_ID
+
     if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        return False
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         return False
     row = conn.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
     return row is not None and row[0] == digest
 
 
 def prepare(conn: sqlite3.Connection) -> None:
-    """Migrate and sync only when needed: a version and a hash check on the common path."""
+    """Migrate and sync only when needed: a version and a hash check on the common path.
+
+    The packs are parsed before the write lock is taken; a store that holds a record is backed
+    up (``glossary.backup``) before it is migrated or re-synced. A read-only store at the current
+    schema is served as it is; one that needs a migration cannot be.
+    """
     paths = bundled_pack_paths()
     digest = content_hash(paths)
     if is_current(conn, digest):
         return
+    path = getattr(conn, "path", "")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if getattr(conn, "read_only", False):
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: the store is read-only and needs an upgrade (schema {version} -> "
+                f"{SCHEMA_VERSION}), which would write it; make it writable once"
+            )
+        return  # readable as it is; the bundled content is re-synced when it can be written
+    from glossary.packs import load_packs
+
+    packs = load_packs(paths)
     with write_transaction(conn):
         # Checked again under the write lock: another process may have just done it.
-        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        synced = version >= 1 and conn.execute("SELECT 1 FROM meta WHERE key = 'content_hash'").fetchone()
+        stale = version != SCHEMA_VERSION or not is_current(conn, digest)
+        if stale and synced and path not in ("", ":memory:"):
+            _backup_before(conn, path, "migration" if version != SCHEMA_VERSION else "resync", digest)
+        if version != SCHEMA_VERSION:
             migrate(conn)
+        _mark_ours(conn)
         if not is_current(conn, digest):
-            sync_bundled(conn, digest, paths)
+            sync_bundled(conn, digest, packs)
+
+
+def _backup_before(conn: sqlite3.Connection, path: str, reason: str, digest: str) -> None:
+    """An automatic backup, unless the only change is the mark (nothing of the learner's moves)."""
+    from glossary.storefile import automatic_backup
+
+    row = conn.execute("SELECT value FROM meta WHERE key = 'content_hash'").fetchone()
+    if reason == "resync" and row is not None and row[0] == digest:
+        return
+    automatic_backup(path, reason)
+
+
+def _mark_ours(conn: sqlite3.Connection) -> None:
+    """Adopt a store written before ``application_id`` marked our files."""
+    from glossary.storefile import APPLICATION_ID
+
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

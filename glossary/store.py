@@ -36,10 +36,13 @@ from glossary.model import (
     lookup_key,
     view_link,
 )
-from glossary.schema import connect, insert_packs, prepare, write_transaction
+from glossary.schema import connect, prepare
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
+
+    from glossary.importing import Removed
 
 
 # --------------------------------------------------------------------------- the store
@@ -53,25 +56,43 @@ class Store:
         self.db_path = path
 
     @classmethod
-    def open(cls, path: str | Path) -> Store:
+    def open(
+        cls, path: str | Path, read_only: bool | None = None, on_lock_wait: Callable[[], None] | None = None
+    ) -> Store:
         """Open ``path``, creating, migrating and syncing it as needed.
 
-        Every failure, a broken bundled pack included, surfaces as a StoreError with the place to fix.
+        ``read_only`` None opens read-only exactly when the file or folder cannot be written;
+        ``on_lock_wait`` is called once when a write waits for another process's lock. Every
+        failure, a broken bundled pack included, surfaces as a StoreError with the place to fix.
         """
-        conn = connect(path)
+        from glossary.storefile import describe
+
+        conn = connect(path, read_only)
+        if on_lock_wait is not None:
+            conn.on_lock_wait = on_lock_wait  # type: ignore[attr-defined]
         store = cls(conn, path)
         try:
             store.ensure_ready()
         except PackError as error:
             conn.close()
             raise StoreError(f"bundled content: {error}") from None
-        except sqlite3.OperationalError as error:
+        except StoreError:
             conn.close()
-            raise StoreError(f"{path}: {error}") from None
+            raise
         except sqlite3.DatabaseError as error:
             conn.close()
-            raise StoreError(f"{path}: not a usable glossary database ({error})") from None
+            raise StoreError(describe(error, str(path))) from None
         return store
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only (a read-only file or folder)."""
+        return bool(getattr(self.conn, "read_only", False))
+
+    def check_writable(self, consequence: str) -> None:
+        """Refuse up front, before the learner types anything, when nothing can be saved."""
+        if self.read_only:
+            raise StoreError(f"{self.db_path}: the store is read-only, so {consequence}")
 
     def ensure_ready(self) -> None:
         """Migrate and sync only when needed (see ``schema.prepare``)."""
@@ -123,6 +144,12 @@ class Store:
         """Resolve ``query`` or raise: Invalid when it is empty, NotFound (with suggestions) on a miss."""
         if not lookup_key(query):
             raise Invalid("the term is empty; give a name, slug, alias or abbreviation.")
+        try:
+            query.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: a byte the terminal's encoding could not decode
+            raise Invalid(
+                "the term holds a byte that is not UTF-8 text; check the terminal's encoding."
+            ) from None
         resolution = self.resolve(query)
         if resolution is None:
             raise NotFound(query, self.suggest(query))
@@ -316,29 +343,16 @@ class Store:
     # ---- a learner's own terms
 
     def import_pack(self, path: str | Path) -> int:
-        """Add (or replace) a learner's pack of terms; bundled terms cannot be shadowed."""
-        from pathlib import Path
+        """Add or replace a learner's pack (see ``glossary.importing``); bundled terms cannot be shadowed."""
+        from glossary.importing import import_pack
 
-        from glossary.packs import load_packs, read_pack
+        return import_pack(self.conn, path)
 
-        pack, _links, _text = read_pack(path)
-        new_slugs = {term.slug for term in pack.terms}
-        with write_transaction(self.conn):
-            bundled = self.conn.execute("SELECT slug FROM terms WHERE origin = 'bundled'").fetchall()
-            clash = sorted(new_slugs & {row[0] for row in bundled})
-            if clash:
-                raise PackError(path, None, f"'{clash[0]}' is a bundled term; choose another slug")
-            marks = ", ".join("?" * len(new_slugs))
-            args = tuple(new_slugs)
-            self.conn.execute(
-                f"DELETE FROM links WHERE origin = 'user' AND (source IN ({marks}) OR target IN ({marks}))",
-                args + args,
-            )
-            self.conn.execute(f"DELETE FROM lookup WHERE origin = 'user' AND slug IN ({marks})", args)
-            self.conn.execute(f"DELETE FROM terms WHERE origin = 'user' AND slug IN ({marks})", args)
-            existing = {r[0]: r[1] for r in self.conn.execute("SELECT key, slug FROM lookup")}
-            packs = load_packs([Path(path)], existing_keys=existing)
-            return insert_packs(self.conn, packs, "user")
+    def remove_pack(self, topic: str) -> Removed:
+        """Remove a learner's pack; its review history stays, archived (see ``glossary.importing``)."""
+        from glossary.importing import remove_pack
+
+        return remove_pack(self.conn, topic)
 
 
 def _json_or(text: str | None, empty: object) -> object:

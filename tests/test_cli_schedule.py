@@ -91,7 +91,7 @@ def test_a_v3_store_migrates_to_v4_with_reps_lapses_and_a_settings_table(tmp_pat
     conn.close()
     store = Store.open(path)
     try:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert tuple(store.conn.execute("SELECT reps, lapses FROM cards").fetchone()) == (3, 1)
         assert store.conn.execute("SELECT count(*) FROM settings").fetchone()[0] == 0
         assert store.conn.execute("SELECT practice, before FROM reviews").fetchall()[0][0] == 0

@@ -14,6 +14,7 @@ import glossary.schema as schema_module
 from glossary.model import Link
 from glossary.schema import SCHEMA_VERSION, write_transaction
 from glossary.store import Store, StoreError
+from glossary.storefile import APPLICATION_ID
 
 USER_PACK = """[pack]
 topic = "my-notes"
@@ -216,7 +217,10 @@ def test_an_older_schema_is_migrated_keeping_its_rows(tmp_path: Path) -> None:
 
 def test_a_newer_schema_is_refused_rather_than_damaged(tmp_path: Path) -> None:
     path = tmp_path / "future.db"
-    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}").connection.close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
     with pytest.raises(StoreError, match="newer seqml-glossary"):
         Store.open(path)
 

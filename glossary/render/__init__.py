@@ -21,6 +21,10 @@ _VIEWS = {
     "LinkTree": "glossary.render.cards:link_tree_view",
     "Route": "glossary.render.cards:route_view",
     "SearchResults": "glossary.render.cards:search_view",
+    "DoctorReport": "glossary.render.maintenance:doctor_view",
+    "BackupMade": "glossary.render.maintenance:backup_view",
+    "Restored": "glossary.render.maintenance:restore_view",
+    "Removed": "glossary.render.maintenance:removed_view",
 }
 
 

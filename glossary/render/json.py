@@ -12,7 +12,10 @@ from typing import TYPE_CHECKING, Any
 from glossary.model import RATING_NAMES, Card, Comparison, LinkTree, Route, SearchResults, TermList
 
 if TYPE_CHECKING:
+    from glossary.backup import BackupMade, Restored
     from glossary.deck import CardList
+    from glossary.doctor import DoctorReport
+    from glossary.importing import Removed
     from glossary.progress import Stats
     from glossary.quiz.base import Question
     from glossary.session import Answered, SessionResult
@@ -27,7 +30,7 @@ def dumps(data: Any) -> str:
 
 def shape(data: Any) -> Any:
     """The JSON form of a command's record; plain data (dicts, lists) passes through unchanged."""
-    maker = _SHAPES.get(type(data))
+    maker = _SHAPES.get(type(data)) or _SHAPES_BY_NAME.get(type(data).__name__)
     return data if maker is None else maker(data)
 
 
@@ -247,3 +250,44 @@ def card_list_json(listing: CardList) -> list:
         }
         for card in listing.cards
     ]
+
+
+# ---- the store's upkeep (records of core modules a view may not import: matched by name)
+
+
+def doctor_json(report: DoctorReport) -> dict:
+    """``glossary doctor --json``: each check and its status (ok, repaired, problem)."""
+    return {
+        "store": report.store,
+        "healthy": report.healthy,
+        "repaired": report.repaired,
+        "checks": [{"check": f.check, "status": f.status, "detail": f.detail} for f in report.findings],
+    }
+
+
+def backup_json(made: BackupMade) -> dict:
+    """``glossary backup --json``."""
+    return {"store": made.store, "backup": made.path, "bytes": made.size}
+
+
+def restore_json(restored: Restored) -> dict:
+    """``glossary restore --json``: ``saved_as`` holds what the store held before (null if nothing)."""
+    return {"store": restored.store, "restored_from": restored.source, "saved_as": restored.saved_as or None}
+
+
+def removed_json(removed: Removed) -> dict:
+    """``glossary remove --json``."""
+    return {
+        "pack": removed.topic,
+        "title": removed.title,
+        "terms_removed": removed.terms,
+        "archived_cards": removed.archived_cards,
+    }
+
+
+_SHAPES_BY_NAME = {
+    "DoctorReport": doctor_json,
+    "BackupMade": backup_json,
+    "Restored": restore_json,
+    "Removed": removed_json,
+}

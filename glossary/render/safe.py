@@ -26,10 +26,29 @@ _MARKUP = r"(\\*)(\[[a-zA-Z#/@\]])"
 
 
 def plain(text: str) -> str:
-    """Text safe for ``rich.text.Text`` (which never parses markup): control characters made visible."""
-    if text.isascii() and text.isprintable():
+    """Text safe for ``rich.text.Text`` (which never parses markup): control characters made visible.
+
+    Besides the table above, every character of Unicode categories Cc, Cf, Zl and Zp (U+061C,
+    U+2028, U+FEFF...) and lone surrogates (Cs, which no terminal encoding can print) are shown
+    as ``\\uXXXX``. ``str.isprintable`` is False for all of them, so printable text pays nothing.
+    """
+    if text.isprintable():
         return text
-    return text.translate(_VISIBLE)
+    text = text.translate(_VISIBLE)
+    if all(character.isprintable() or character in "\t\n" for character in text):
+        return text
+    return "".join(_visible(character) for character in text)
+
+
+def _visible(character: str) -> str:
+    if character.isprintable() or character in "\t\n":
+        return character
+    import unicodedata
+
+    if unicodedata.category(character) in ("Cc", "Cf", "Zl", "Zp", "Cs"):
+        code = ord(character)
+        return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    return character  # a space separator (Zs), private use or unassigned: harmless on a terminal
 
 
 def clean(text: str) -> str:
