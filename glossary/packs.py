@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -207,17 +208,20 @@ def read_pack(path: Path) -> tuple[Pack, list, str]:
     return pack, links, text
 
 
-def load_packs(paths: list[Path], existing_keys: dict[str, str] | None = None) -> list[Pack]:
+def load_packs(
+    paths: list[Path], existing_keys: dict[str, str] | None = None, read: Callable = read_pack
+) -> list[Pack]:
     """Read packs together, checking unique slugs and spellings and that every link resolves.
 
     ``existing_keys`` maps folded spellings already in the store to their slugs, so that a
-    learner's import cannot shadow a bundled term.
+    learner's import cannot shadow a bundled term. ``read`` is ``read_pack`` or a reader of
+    another format giving the same records (``glossary.formats.reader.read_as_pack``).
     """
     taken: dict[str, str] = dict(existing_keys or {})
     known_slugs = set(taken.values())
     parsed = []
     for path in paths:
-        pack, links, text = read_pack(path)
+        pack, links, text = read(path)
         for term in pack.terms:
             slug_line = _line_of(text, f'"{term.slug}"')
             if term.slug in known_slugs:

@@ -315,13 +315,21 @@ class Store:
 
     # ---- a learner's own terms
 
-    def import_pack(self, path: str | Path) -> int:
-        """Add (or replace) a learner's pack of terms; bundled terms cannot be shadowed."""
+    def import_pack(self, path: str | Path, format: str | None = None) -> int:
+        """Add (or replace) a learner's pack of terms; bundled terms cannot be shadowed.
+
+        A CSV or Markdown file (by its extension, or ``format``) is read into the same records.
+        """
+        from functools import partial
         from pathlib import Path
 
+        from glossary.formats.common import import_format
+        from glossary.formats.reader import read_as_pack
         from glossary.packs import load_packs, read_pack
 
-        pack, _links, _text = read_pack(path)
+        toml = import_format(path, format) == "toml"
+        read = read_pack if toml else partial(read_as_pack, chosen=format)
+        pack, _links, _text = read(path)
         new_slugs = {term.slug for term in pack.terms}
         with write_transaction(self.conn):
             bundled = self.conn.execute("SELECT slug FROM terms WHERE origin = 'bundled'").fetchall()
@@ -337,7 +345,7 @@ class Store:
             self.conn.execute(f"DELETE FROM lookup WHERE origin = 'user' AND slug IN ({marks})", args)
             self.conn.execute(f"DELETE FROM terms WHERE origin = 'user' AND slug IN ({marks})", args)
             existing = {r[0]: r[1] for r in self.conn.execute("SELECT key, slug FROM lookup")}
-            packs = load_packs([Path(path)], existing_keys=existing)
+            packs = load_packs([Path(path)], existing_keys=existing, read=read)
             return insert_packs(self.conn, packs, "user")
 
 

@@ -13,6 +13,7 @@ from glossary.model import RATING_NAMES, Card, Comparison, LinkTree, Route, Sear
 
 if TYPE_CHECKING:
     from glossary.deck import CardList
+    from glossary.formats.export import Export
     from glossary.progress import Stats
     from glossary.quiz.base import Question
     from glossary.session import Answered, SessionResult
@@ -213,6 +214,18 @@ def stats_json(result: Stats) -> dict:
             {"term": term, "picked": picked, "answer": answer, "count": count}
             for term, picked, answer, count in result.relation_errors
         ],
+    }
+
+
+def export_json(export: Export) -> dict:
+    """``glossary export --format json``: the topics, and each term as ``glossary show --json`` gives it."""
+    return {
+        "topics": [
+            {"topic": info.topic, "title": info.title, "description": info.description, "count": count}
+            for info in export.topics
+            for count in [sum(card.term.topic == info.topic for card in export.cards)]
+        ],
+        "terms": [card_json(card) for card in export.cards],
     }
 
 
