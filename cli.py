@@ -355,7 +355,8 @@ def export(store: Store, export_format: str, output: str, topic: str | None, pac
     from glossary.render.json import dumps, export_json
 
     check_output(output, export_format, sys.stdout.isatty())
-    stdout = click.get_binary_stream("stdout")
+    sys.stdout.flush()
+    stdout = sys.stdout.buffer  # bytes: the .apkg is binary, and text is written as UTF-8 exactly
     written = export_terms(store, export_format, output, topic, pack, lambda e: dumps(export_json(e)), stdout)
     if output != "-":
         where = click.format_filename(output)
