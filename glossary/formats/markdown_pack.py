@@ -30,8 +30,9 @@ The reader takes the same shape back (one topic per file), and also a hand-writt
 only ``# Title`` and ``## Name`` plus a definition are given: the slug comes from the name, the
 summary from the definition's first sentence. Text is escaped so that any content survives:
 a backslash before ASCII punctuation stands for that character, ``\\n`` for a line break inside
-a one-line field, and a definition line that would read as a heading or a list item starts
-with a backslash.
+a one-line field, ``\\uXXXX`` for a control or format character (never written raw: the file
+may be printed on a terminal), and a definition line that would read as a heading or a list
+item starts with a backslash.
 """
 
 from __future__ import annotations
@@ -69,16 +70,40 @@ _BLOCK_START = ("#", "-", "*", "+", ">", "\\")
 # --------------------------------------------------------------------------- writing
 
 
+def _unsafe(char: str) -> bool:
+    """Control, format and separator characters: never written raw (the file may go to a terminal)."""
+    import unicodedata
+
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def _escape(text: str, keep: str) -> str:
+    out = []
+    for char in text:
+        if char == "\\":
+            out.append("\\\\")
+        elif char in keep:
+            out.append(char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        elif _unsafe(char):
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def inline(text: str) -> str:
-    """One-line Markdown for any text: backslashes doubled, line breaks written as ``\\n``."""
-    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    """One-line Markdown for any text: backslashes doubled, line breaks and controls as escapes."""
+    return _escape(text, "\t")
 
 
 def _block(text: str) -> list[str]:
     """A definition's lines, each kept readable; a line that would start a block is escaped."""
     lines = []
-    for line in text.split("\n"):
-        line = line.replace("\\", "\\\\").replace("\r", "\\r")
+    for line in _escape(text, "\n\t").split("\n"):
         lines.append("\\" + line if line.startswith(_BLOCK_START[:-1]) else line)
     return lines
 
@@ -123,13 +148,17 @@ def _entry(card) -> list[str]:
 
 
 def unescape(text: str) -> str:
-    """Undo ``inline``: ``\\n`` and ``\\r`` are line breaks, a backslash before punctuation drops."""
+    """Undo ``inline``: ``\\n``, ``\\r``, ``\\uXXXX`` and a backslash before ASCII punctuation."""
 
     def one(match: re.Match) -> str:
-        char = match.group(1)
+        char, code = match.group(1), match.group(2) or match.group(3)
+        if code:
+            value = int(code, 16)
+            surrogate = 0xD800 <= value <= 0xDFFF  # not text: SQLite could not store it
+            return match.group(0) if surrogate or value > 0x10FFFF else chr(value)
         return {"n": "\n", "r": "\r"}.get(char, char)
 
-    return re.sub(r"\\([nr!-/:-@\[-`{-~])", one, text)
+    return re.sub(r"\\(?:([nr!-/:-@\[-`{-~])|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))", one, text)
 
 
 class _Entry:
