@@ -333,17 +333,28 @@ def path(store: Store, first: str, second: str, as_json: bool) -> None:
 
 @cli.command(name="import")
 @click.argument("pack", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--format",
+    "pack_format",
+    type=click.Choice(["toml", "csv", "markdown"]),
+    help="The file's format (default: from its extension: .toml, .csv, .md).",
+)
 @pass_store
-def import_pack(store: Store, pack: str) -> None:
-    """Add your own terms from a TOML pack (format: data/README.md); re-import to update.
+def import_pack(store: Store, pack: str, pack_format: str | None) -> None:
+    """Add your own terms from a pack: TOML (format: data/README.md), CSV or Markdown; re-import to update.
+
+    A CSV has a header row naming its columns: term, definition, and optionally summary, aliases
+    (separated by ;), topic, slug, abbreviation. Markdown is what `glossary export` writes.
 
     \b
-    Example:
+    Examples:
       glossary import my-terms.toml
+      glossary import flashcards.csv
+      glossary import notes.md --format markdown
     """
     from glossary.render.safe import plain
 
-    count = store.import_pack(pack)
+    count = store.import_pack(pack, pack_format)
     click.echo(f"Imported {count} term{'s' if count != 1 else ''} from {plain(click.format_filename(pack))}.")
 
 
@@ -417,6 +428,43 @@ def restore(ctx: click.Context, file: str, as_json: bool) -> None:
     from glossary.backup import restore as restore_store
 
     emit(restore_store(ctx.ensure_object(_State).path(), file), as_json)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--format",
+    "export_format",
+    type=click.Choice(["anki", "markdown", "json", "toml", "reviews-csv"]),
+    default="markdown",
+    show_default=True,
+    help="anki: an .apkg deck; toml: a pack `glossary import` reads back; reviews-csv: your review log.",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="File to write; - for standard output.")
+@click.option("--topic", help="Only the terms of this topic.")
+@click.option("--pack", help="Only the terms of this pack (one of yours, named by its topic).")
+@pass_store
+def export(store: Store, export_format: str, output: str, topic: str | None, pack: str | None) -> None:
+    """Export terms (all, a --topic or a --pack) as an Anki deck, Markdown, JSON or a TOML pack, or
+    your review log as CSV for the FSRS optimizer.
+
+    \b
+    Examples:
+      glossary export --format anki -o glossary.apkg
+      glossary export --topic decoding -o decoding.md
+      glossary export --pack my-terms --format toml -o my-terms.toml
+      glossary export --format reviews-csv -o revlog.csv
+    """
+    from glossary.formats.export import check_output
+    from glossary.formats.export import export as export_terms
+    from glossary.render.json import dumps, export_json
+
+    check_output(output, export_format, sys.stdout.isatty())
+    sys.stdout.flush()
+    stdout = sys.stdout.buffer  # bytes: the .apkg is binary, and text is written as UTF-8 exactly
+    written = export_terms(store, export_format, output, topic, pack, lambda e: dumps(export_json(e)), stdout)
+    if output != "-":
+        where = click.format_filename(output)
+        click.echo(f"Exported {written.count} {written.what} to {where} ({written.kind}).")
 
 
 # --- demo commands (demos helper) ---

@@ -32,13 +32,23 @@ class Removed(NamedTuple):
     archived_cards: int
 
 
-def import_pack(conn: sqlite3.Connection, path: str | Path) -> int:
-    """Add or replace the learner's pack at ``path``; return how many terms it now holds."""
+def import_pack(conn: sqlite3.Connection, path: str | Path, format: str | None = None) -> int:
+    """Add or replace the learner's pack at ``path``; return how many terms it now holds.
+
+    A TOML pack, or a CSV or Markdown file (by its extension, or ``format``), read into the same
+    records, so every check and line number below applies to all three.
+    """
     from pathlib import Path
 
-    from glossary.packs import check_packs, parse_pack
+    from glossary.formats.common import import_format
+    from glossary.packs import ParsedPack, check_packs, parse_pack
 
-    parsed = parse_pack(Path(path))  # outside the lock: parsing is the slow part
+    if import_format(path, format) == "toml":
+        parsed = parse_pack(Path(path))  # outside the lock: parsing is the slow part
+    else:
+        from glossary.formats.reader import parse_file
+
+        parsed = ParsedPack(*parse_file(path, format))
     topic = parsed.pack.topic
     with write_transaction(conn):
         owned = _pack_slugs(conn, topic)

@@ -342,11 +342,14 @@ class Store:
 
     # ---- a learner's own terms
 
-    def import_pack(self, path: str | Path) -> int:
-        """Add or replace a learner's pack (see ``glossary.importing``); bundled terms cannot be shadowed."""
+    def import_pack(self, path: str | Path, format: str | None = None) -> int:
+        """Add or replace a learner's pack (see ``glossary.importing``); bundled terms cannot be shadowed.
+
+        A CSV or Markdown file (by its extension, or ``format``) is read into the same records.
+        """
         from glossary.importing import import_pack
 
-        return import_pack(self.conn, path)
+        return import_pack(self.conn, path, format)
 
     def remove_pack(self, topic: str) -> Removed:
         """Remove a learner's pack; its review history stays, archived (see ``glossary.importing``)."""

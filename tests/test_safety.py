@@ -109,3 +109,92 @@ def test_hostile_card_on_a_colour_terminal_has_no_hyperlink_or_foreign_escape(st
     console.print(term_card(term, store.links_of(term.slug), "zz", "alias", imported=True))
     console.print(search_results("nul", store.search("nul"), HIT_START, HIT_END))
     assert_inert(console.file.getvalue())
+
+
+# ---- the same hostile text through the other import formats (CSV, Markdown) and every export
+
+HOSTILE_NAME = "[red]pwn[/] \x1b]52;c;b3duZWQ=\x07 \x1b[2J"
+HOSTILE_DEFINITION = (
+    "Def \x1b]8;;https://evil.example\x07link\x1b]8;;\x07 [link=javascript:x]js[/link] \u202e \x9b31m."
+)
+
+
+def _hostile_csv(path) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["term", "definition", "summary", "aliases", "slug"])
+        writer.writerow(
+            [HOSTILE_NAME, HOSTILE_DEFINITION, "sum \x00 \x7f [/]", "zz\x9b31mzz;\u2066iso", "hostile-term"]
+        )
+
+
+def _hostile_markdown(path) -> None:
+    path.write_text(
+        f"# [bold]T[/] \x1b]0;owned\x07\n\n## {HOSTILE_NAME}\n\n- Slug: `hostile-term`\n"
+        f"- Aliases: zz\x9b31mzz; \u2066iso\n- Summary: sum \x00 \x7f [/]\n\n{HOSTILE_DEFINITION}\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(params=["csv", "md"])
+def hostile_other_run(request, run, tmp_path):
+    path = tmp_path / f"evil.{request.param}"
+    (_hostile_csv if request.param == "csv" else _hostile_markdown)(path)
+    result = run("import", str(path))
+    assert result.exit_code == 0, result.output
+    return run
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "hostile-term"),
+        ("show", "zz\x9b31mzz"),
+        ("search", "link"),
+        ("list",),
+        ("links", "hostile-term"),
+        ("show", "hostile-term", "--json"),
+        ("export", "--format", "markdown"),
+        ("export", "--format", "json"),
+        ("export", "--format", "toml", "--topic", "evil"),
+    ],
+)
+def test_hostile_csv_and_markdown_terms_stay_inert_in_every_view_and_export(hostile_other_run, args) -> None:
+    result = hostile_other_run(*args)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert_inert(result.output)
+
+
+def test_hostile_csv_term_keeps_its_exact_text_in_the_store(hostile_other_run) -> None:
+    data = json.loads(hostile_other_run("show", "hostile-term", "--json").output)
+    assert data["name"] == HOSTILE_NAME
+    assert data["definition"] == HOSTILE_DEFINITION
+
+
+def test_hostile_markdown_export_reads_back_to_the_exact_text(hostile_other_run, tmp_path) -> None:
+    from glossary.formats.reader import parse_file
+
+    exported = tmp_path / "back.md"
+    assert hostile_other_run("export", "--topic", "evil", "-o", str(exported)).exit_code == 0
+    (term,) = parse_file(exported).pack.terms
+    assert (term.name, term.definition) == (HOSTILE_NAME, HOSTILE_DEFINITION)
+    assert term.aliases == ("zz\x9b31mzz", "\u2066iso")
+
+
+def test_hostile_terms_reach_the_anki_deck_as_inert_html(hostile_other_run, tmp_path) -> None:
+    import sqlite3
+    import zipfile
+
+    apkg = tmp_path / "deck.apkg"
+    assert hostile_other_run("export", "--format", "anki", "--topic", "evil", "-o", str(apkg)).exit_code == 0
+    with zipfile.ZipFile(apkg) as archive:
+        archive.extract("collection.anki2", tmp_path)
+    conn = sqlite3.connect(tmp_path / "collection.anki2")
+    for (fields,) in conn.execute("SELECT flds FROM notes"):
+        for value in fields.split("\x1f"):
+            assert not UNSAFE.search(value.replace("\x1b", "")), repr(value)
+            assert "\x1b" not in value and "<script" not in value and "{{c2" not in value
+    conn.close()

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from glossary.backup import BackupMade, Restored
     from glossary.deck import CardList
     from glossary.doctor import DoctorReport
+    from glossary.formats.export import Export
     from glossary.importing import Removed
     from glossary.progress import Stats
     from glossary.quiz.base import Question
@@ -216,6 +217,18 @@ def stats_json(result: Stats) -> dict:
             {"term": term, "picked": picked, "answer": answer, "count": count}
             for term, picked, answer, count in result.relation_errors
         ],
+    }
+
+
+def export_json(export: Export) -> dict:
+    """``glossary export --format json``: the topics, and each term as ``glossary show --json`` gives it."""
+    return {
+        "topics": [
+            {"topic": info.topic, "title": info.title, "description": info.description, "count": count}
+            for info in export.topics
+            for count in [sum(card.term.topic == info.topic for card in export.cards)]
+        ],
+        "terms": [card_json(card) for card in export.cards],
     }
 
 
