@@ -62,30 +62,21 @@ def _line_of(text: str, needle: str, start_line: int = 1) -> int | None:
 def read_regular_file(path: Path, limit: int) -> bytes:
     """Read at most ``limit`` bytes of a regular file, checking it is one before reading.
 
-    Opened non-blocking and checked with ``fstat`` on the open descriptor, so a FIFO never blocks,
-    ``/dev/zero`` is never read, and nothing can be swapped in between the check and the read.
+    The checks are ``seqml.files.open_binary``'s (shared with corpora and ARPA models): a FIFO
+    never blocks, ``/dev/zero`` is never read, and the checked descriptor is the one read from.
     """
-    import os
-    import stat
+    from seqml.files import FileCheckError, open_binary
 
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        handle, _ = open_binary(path, "pack", limit)
+        with handle:
+            raw = handle.read(limit + 1)
+    except FileCheckError as error:
+        raise PackError(path, None, error.reason) from None
     except OSError as error:
         raise PackError(path, None, f"cannot read file ({error.strerror})") from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise PackError(path, None, "not a regular file (a pack must be a plain file)")
-        if info.st_size > limit:
-            raise PackError(path, None, f"file is larger than the {limit:,}-byte limit")
-        with os.fdopen(handle, "rb", closefd=False) as file:
-            raw = file.read(limit + 1)
-    except OSError as error:
-        raise PackError(path, None, f"cannot read file ({error.strerror})") from None
-    finally:
-        os.close(handle)
-    if len(raw) > limit:
-        raise PackError(path, None, f"file is larger than the {limit:,}-byte limit")
+    if len(raw) > limit:  # the file grew after the check
+        raise PackError(path, None, f"is larger than the {limit:,}-byte limit")
     return raw
 
 

@@ -91,7 +91,11 @@ def test_a_corpus_is_refused_before_reading_with_the_limit_named(tmp_path: Path,
         path = tmp_path / "corpus.txt"
         with open(path, "wb") as file:
             file.truncate(MAX_CORPUS_BYTES + 1)
-    expected = {"dev-zero": "a character device", "fifo": "a FIFO", "huge": "the limit is 10,000,000 bytes"}
+    expected = {
+        "dev-zero": "a character device",
+        "fifo": "a FIFO",
+        "huge": "larger than the 10,000,000-byte limit",
+    }
     with pytest.raises(ParamError, match=expected[kind]):
         read_corpus(path)
 
@@ -111,7 +115,7 @@ def test_a_corpus_on_standard_input_stops_at_the_limit() -> None:
 
 def test_the_ngram_demo_refuses_dev_zero_as_its_corpus(run) -> None:
     result = run("demo", "ngram", "--corpus", "/dev/zero")
-    assert result.exit_code == 2 and "is a character device; give a regular file" in result.output
+    assert result.exit_code == 2 and "is a character device, not a regular file" in result.output
 
 
 # --------------------------------------------------------------------------- the pack format's rules

@@ -10,8 +10,8 @@ import pytest
 from test_ngram_arpa import raised_within
 from test_ngram_kenlm import TOY0_ARPA, TOY1_ARPA, reference_arpa
 
+from seqml.files import FileCheckError
 from seqml.ngram.arpa import load_arpa
-from seqml.ngram.files import FileCheckError
 from seqml.ngram.kenlm import fit_modified_kneser_ney, read_arpa
 from seqml.ngram.keys import KeyLayout, lookup_rows, sort_rows
 from seqml.ngram.stream import NgramStreamCounter, build_arpa, estimate, fit_streamed
@@ -114,7 +114,7 @@ def test_counter_memory_does_not_grow_with_the_corpus_past_the_model(tmp_path: P
         tracemalloc.start()
         counter = NgramStreamCounter(3, b"\0")
         chunk = counter_chunk(counter, len(text))
-        from seqml.ngram.files import open_binary
+        from seqml.files import open_binary
         from seqml.ngram.stream import read_chunks
 
         handle, _ = open_binary(corpus, "corpus")
@@ -167,7 +167,7 @@ def test_build_refuses_what_is_not_a_regular_file_without_hanging(kind: str, tmp
     if kind == "fifo":
         os.mkfifo(path)
     error = raised_within(10, build_arpa, path, tmp_path / "m.arpa", 3)
-    assert isinstance(error, FileCheckError) and "give a regular file" in str(error)
+    assert isinstance(error, FileCheckError) and "not a regular file" in str(error)
 
 
 def test_progress_reports_every_stage_up_to_its_total(tmp_path: Path) -> None:

@@ -100,7 +100,7 @@ def test_hostile_or_broken_toml_raises_pack_error_not_a_crash(tmp_path: Path, te
 
 
 def test_missing_file_is_a_pack_error(tmp_path: Path) -> None:
-    with pytest.raises(PackError, match="cannot read file"):
+    with pytest.raises(PackError, match="does not exist"):
         read_pack(tmp_path / "absent.toml")
 
 

@@ -39,31 +39,12 @@ def import_format(path: str | Path, chosen: str | None = None) -> str:
 def read_text(path: Path, limit: int = MAX_PACK_BYTES) -> str:
     """A regular file's text: checked before reading (no FIFO hangs, no /dev/zero), capped, UTF-8.
 
-    Opened non-blocking and checked with ``fstat`` on the open descriptor, so nothing can be
-    swapped in between the check and the read. A UTF-8 byte-order mark (spreadsheets write one)
-    is dropped.
+    The checks are ``glossary.packs.read_regular_file``'s. A UTF-8 byte-order mark (spreadsheets
+    write one) is dropped.
     """
-    import os
-    import stat
+    from glossary.packs import read_regular_file
 
-    try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as error:
-        raise PackError(path, None, f"cannot read file ({error.strerror})") from None
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            raise PackError(path, None, "not a regular file (a pack must be a plain file)")
-        if info.st_size > limit:
-            raise PackError(path, None, f"file is larger than the {limit:,}-byte limit")
-        with os.fdopen(handle, "rb", closefd=False) as file:
-            raw = file.read(limit + 1)
-    except OSError as error:
-        raise PackError(path, None, f"cannot read file ({error.strerror})") from None
-    finally:
-        os.close(handle)
-    if len(raw) > limit:
-        raise PackError(path, None, f"file is larger than the {limit:,}-byte limit")
+    raw = read_regular_file(path, limit)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

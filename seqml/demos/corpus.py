@@ -1,7 +1,7 @@
 """Reading a training corpus for a demo: strict UTF-8, one clear line when a file cannot be used.
 
 The file must be a regular file no larger than ``MAX_CORPUS_BYTES``, checked on the opened
-descriptor before anything is read (``seqml.ngram.files.open_binary``): ``/dev/zero`` is refused,
+descriptor before anything is read (``seqml.files.open_binary``): ``/dev/zero`` is refused,
 not read until memory runs out, and a FIFO never hangs the command. No NumPy here: the command
 line reads a corpus before any model is imported.
 """
@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from seqml.demos.base import ParamError
 
-__all__ = ["MAX_CORPUS_BYTES", "decode_corpus", "read_corpus", "read_corpus_stream"]
+__all__ = ["MAX_CORPUS_BYTES", "corpus_text", "decode_corpus", "read_corpus", "read_corpus_stream"]
 
 # The demo fits every smoothing model in memory (about 70 bytes of RAM per byte of text): 10 MB
 # of text is ~0.7 GB and ~9 s here, so a bigger corpus is refused with the limit named, and
@@ -22,9 +22,23 @@ MAX_CORPUS_BYTES = 10_000_000
 _BIGGER = "; for a bigger corpus build a model with glossary lm build and pass it as --arpa"
 
 
+def corpus_text(params: dict, demo: str) -> str:
+    """The text a corpus demo trains on: ``corpus_text`` as the runner resolved it, else the file.
+
+    ``glossary.demos`` resolves the bundled corpus and standard input before a run; a caller using
+    ``seqml`` alone passes ``corpus`` as a path.
+    """
+    text = params.get("corpus_text")
+    if text is not None:
+        return text
+    if not params.get("corpus") or params["corpus"] == "-":
+        raise ParamError(f"the {demo} demo needs a corpus file or corpus text", "corpus")
+    return read_corpus(params["corpus"])
+
+
 def read_corpus(path: str | Path) -> str:
     """Read a corpus file as UTF-8, with one clear line naming the file when it cannot be used."""
-    from seqml.ngram.files import open_binary  # the same checks as ARPA models and lm build
+    from seqml.files import open_binary  # the same checks as ARPA models and lm build
 
     try:
         handle, _ = open_binary(Path(path), "corpus", MAX_CORPUS_BYTES)

@@ -64,15 +64,10 @@ class DecodingResult:
 def run(params: dict[str, Any], rng: np.random.Generator) -> DecodingResult:
     """Fit the n-gram model, then decode greedily and with a beam from the same start."""
     from seqml import decoding, ngram
+    from seqml.demos.corpus import corpus_text
 
-    corpus_text = params.get("corpus_text")
-    if corpus_text is None:
-        if not params["corpus"] or params["corpus"] == "-":
-            raise ParamError("the decoding demo needs a corpus file or corpus text", "corpus")
-        from seqml.demos import read_corpus
-
-        corpus_text = read_corpus(params["corpus"])
-    sentences = ngram.tokenize(corpus_text)
+    text = corpus_text(params, "decoding")
+    sentences = ngram.tokenize(text)
     if not sentences:
         raise ParamError("the corpus has no words", "corpus")
     order = params["n"]

@@ -68,15 +68,10 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> EmbeddingResult:
     import numpy as np
 
     from seqml import embedding, ngram
+    from seqml.demos.corpus import corpus_text
 
-    corpus_text = params.get("corpus_text")
-    if corpus_text is None:
-        if not params["corpus"] or params["corpus"] == "-":
-            raise ParamError("the embedding demo needs a corpus file or corpus text", "corpus")
-        from seqml.demos import read_corpus
-
-        corpus_text = read_corpus(params["corpus"])
-    sentences = ngram.tokenize(corpus_text)
+    text = corpus_text(params, "embedding")
+    sentences = ngram.tokenize(text)
     if not sentences:
         raise ParamError("the corpus has no words", "corpus")
     tokens = tuple(token for sentence in ngram.tokenize(params["text"]) for token in sentence)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from seqml.demos.base import Demo, Param, ParamError
-from seqml.demos.corpus import read_corpus
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,13 +56,11 @@ def run(params: dict[str, Any], rng: np.random.Generator) -> NgramResult:
 
     if params.get("arpa"):
         return _run_arpa(params)
-    corpus_text = params.get("corpus_text")
-    if corpus_text is None:
-        if not params["corpus"] or params["corpus"] == "-":
-            raise ParamError("the ngram demo needs a corpus file or corpus text", "corpus")
-        corpus_text = read_corpus(params["corpus"])
+    from seqml.demos.corpus import corpus_text
+
+    text = corpus_text(params, "ngram")
     order = params["n"]
-    sentences = ngram.tokenize(corpus_text)
+    sentences = ngram.tokenize(text)
     if not sentences:
         raise ParamError("the corpus has no words", "corpus")
     typed = [token for sentence in ngram.tokenize(params["text"]) for token in sentence]

@@ -104,10 +104,9 @@ def _sample_steps(steps: int) -> tuple[int, ...]:
 def _corpus(params: dict[str, Any]) -> CharCorpus:
     """The training text as character ids, refused early when the demo could not use it."""
     from seqml.char_model import encode_text
+    from seqml.demos.corpus import corpus_text
 
-    text = params.get("corpus_text")
-    if text is None:
-        raise ParamError("the train demo needs corpus text (the runner reads the corpus file)", "corpus")
+    text = corpus_text(params, "train")
     if len(set(text)) > MAX_VOCABULARY:
         raise ParamError(f"the corpus uses {len(set(text))} distinct characters; at most {MAX_VOCABULARY}")
     needed = BATCH * CHUNK_LENGTH + 1

@@ -35,8 +35,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from seqml.files import FileCheckError, open_binary
 from seqml.ngram.base import BOS, EOS, LanguageModel
-from seqml.ngram.files import FileCheckError, open_binary
 from seqml.ngram.keys import KeyLayout, sort_rows, trie_keys
 
 __all__ = [

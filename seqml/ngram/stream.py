@@ -37,9 +37,9 @@ from typing import BinaryIO
 
 import numpy as np
 
+from seqml.files import open_binary
 from seqml.ngram.arpa import BackoffModel, write_arpa
 from seqml.ngram.base import BOS, EOS
-from seqml.ngram.files import open_binary
 from seqml.ngram.kenlm import DEFAULT_FALLBACK, KENLM_UNK, OrderStatistics, _checked_fallback, kenlm_discounts
 from seqml.ngram.keys import KeyLayout, merge_counts, trie_keys, unique_rows
 

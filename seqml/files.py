@@ -20,7 +20,14 @@ __all__ = ["FileCheckError", "open_binary"]
 
 
 class FileCheckError(ValueError):
-    """A path that cannot be used as a text file: missing, not regular, too big, unreadable."""
+    """A path that cannot be used as a text file: missing, not regular, too big, unreadable.
+
+    ``reason`` says what is wrong without naming the file, for callers that name it themselves.
+    """
+
+    def __init__(self, what: str, name: str, reason: str) -> None:
+        super().__init__(f"{what} file {name!r} {reason}")
+        self.reason = reason
 
 
 def _kind(mode: int) -> str:
@@ -34,7 +41,7 @@ def _kind(mode: int) -> str:
     ):
         if test(mode):
             return name
-    return "not a regular file"
+    return "something else"
 
 
 def open_binary(path: str | Path, what: str, limit: int | None = None) -> tuple[io.BufferedReader, int]:
@@ -47,16 +54,16 @@ def open_binary(path: str | Path, what: str, limit: int | None = None) -> tuple[
     try:
         descriptor = os.open(name, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise FileCheckError(f"{what} file {name!r} does not exist") from None
+        raise FileCheckError(what, name, "does not exist") from None
     except OSError as error:
-        raise FileCheckError(f"{what} file {name!r} cannot be read: {error.strerror}") from None
+        raise FileCheckError(what, name, f"cannot be read: {error.strerror}") from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            raise FileCheckError(f"{what} file {name!r} is {_kind(status.st_mode)}; give a regular file")
+            raise FileCheckError(what, name, f"is {_kind(status.st_mode)}, not a regular file")
         if limit is not None and status.st_size > limit:
             raise FileCheckError(
-                f"{what} file {name!r} is {status.st_size:,} bytes; the limit is {limit:,} bytes"
+                what, name, f"is {status.st_size:,} bytes, larger than the {limit:,}-byte limit"
             )
         os.set_blocking(descriptor, True)
         handle = os.fdopen(descriptor, "rb")
