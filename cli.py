@@ -96,13 +96,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 def _not_found_message(error: NotFound) -> str:
     """ "no term matches 'lstn'. Did you mean: Long Short-Term Memory (long-short-term-memory)?"."""
+    from glossary.errors import shown
     from glossary.render.safe import plain
 
-    message = f"no {error.what} matches '{plain(error.query)}'."
+    message = f"no {error.what} matches '{plain(shown(error.query))}'."
     if error.suggestions:
         names = ", ".join(f"{plain(name)} ({slug})" for slug, name in error.suggestions)
         return f"{message} Did you mean: {names}?"
-    return f"{message} Try: glossary search {plain(error.query)}"
+    return f"{message} Try: glossary search {plain(shown(error.query))}"
 
 
 class _Command(click.Command):

@@ -15,16 +15,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from glossary.errors import StoreError
-from glossary.model import Term, lookup_key
+from glossary.model import Term
 from glossary.paths import data_root
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Bumped whenever the way bundled terms are written into the tables changes (not the tables
 # themselves: that is SCHEMA_VERSION), so stores built by older code re-sync their bundled terms.
-CONTENT_FORMAT = 2
+CONTENT_FORMAT = 3  # 3: inflected lookup keys and the trigram index of keys
 BUSY_TIMEOUT_SECONDS = 10.0
 
 
@@ -116,7 +116,30 @@ def _migrate_to_3(db) -> None:
     db["reviews"].create_index(["reviewed_at"])
 
 
-MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3}
+def _migrate_to_4(db) -> None:
+    """Lookup forgives: a trigram index of every key, and a learner's terms get their inflections.
+
+    Bundled terms are rewritten by the re-sync that follows (CONTENT_FORMAT 3); a learner's
+    imported terms are indexed here from their stored spellings.
+    """
+    from glossary.spelling import index_spellings
+
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE key_grams (gram TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (gram, key)) "
+        "WITHOUT ROWID"
+    )
+    rows = conn.execute("SELECT slug, name, abbreviation, aliases FROM terms WHERE origin = 'user'")
+    spellings = []
+    for slug, name, abbreviation, aliases in rows.fetchall():
+        spellings += [(slug, slug, "slug", "user"), (name, slug, "name", "user")]
+        spellings += [(abbreviation, slug, "abbreviation", "user")] if abbreviation else []
+        spellings += [(alias, slug, "alias", "user") for alias in (aliases or "").split("\n") if alias]
+    conn.execute("DELETE FROM lookup WHERE origin = 'user'")
+    index_spellings(conn, spellings)
+
+
+MIGRATIONS: dict[int, Callable] = {1: _migrate_to_1, 2: _migrate_to_2, 3: _migrate_to_3, 4: _migrate_to_4}
 
 
 # --------------------------------------------------------------------------- connection
@@ -222,8 +245,11 @@ def _term_row(term: Term, origin: str, position: int) -> dict:
 
 def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
     """Insert packs' topics, terms, spellings and links; never overwrite what is already there."""
+    from glossary.spelling import index_spellings, term_spellings
+
     position = conn.execute("SELECT coalesce(max(position), 0) FROM terms").fetchone()[0]
     count = 0
+    spellings: list[tuple[str, str, str, str]] = []
     for pack_index, pack in enumerate(packs):
         conn.execute(
             "INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?, ?)",
@@ -239,28 +265,25 @@ def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
             if cursor.rowcount == 0:
                 continue  # a learner's term of the same slug wins over a newer bundled one
             count += 1
-            spellings = [(term.slug, "slug"), (term.name, "name")]
-            spellings += [(term.abbreviation, "abbreviation")] if term.abbreviation else []
-            spellings += [(alias, "alias") for alias in term.aliases]
-            conn.executemany(
-                "INSERT OR IGNORE INTO lookup VALUES (?, ?, ?, ?)",
-                [(lookup_key(text), term.slug, kind, origin) for text, kind in spellings],
-            )
+            spellings += term_spellings(term, origin)
         conn.executemany(
             "INSERT OR IGNORE INTO links VALUES (?, ?, ?, ?)",
             [(link.source, link.relation, link.target, origin) for link in pack.links],
         )
+    index_spellings(conn, spellings)  # after every term, so exact keys win over inflections
     return count
 
 
 def sync_bundled(conn: sqlite3.Connection, digest: str, paths: list[str]) -> None:
     """Replace the bundled terms with the current packs; a learner's terms and record stay."""
     from glossary.packs import load_packs
+    from glossary.spelling import drop_orphan_grams
 
     packs = load_packs(paths)
     for table in ("links", "lookup", "terms", "topics"):
         conn.execute(f"DELETE FROM {table} WHERE origin = 'bundled'")
     insert_packs(conn, packs, "bundled")
+    drop_orphan_grams(conn)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('content_hash', ?)", (digest,))
 
 
