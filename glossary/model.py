@@ -148,6 +148,8 @@ class PathStep(NamedTuple):
     source: str
     label: str
     target: str
+    source_slug: str = ""
+    target_slug: str = ""
 
 
 def canonical_link(slug: str, key: str, other: str) -> Link:

@@ -169,8 +169,8 @@ def clear_candidate(conn: sqlite3.Connection, query: str) -> str | None:
 
     Only for three characters or more, and never a fuzzy match: a typo keeps its did-you-mean.
     """
-    key = lookup_key(query)[:MAX_KEY]
-    if len(key) < 3:
+    key = lookup_key(query)
+    if not 3 <= len(key) <= MAX_KEY:
         return None
     slugs = {slug for _key, slug in _prefix_rows(conn, key, 50)}
     if not slugs:

@@ -136,13 +136,16 @@ class Store:
         return Comparison(left, right, words)
 
     def term_list(self, topic: str | None = None) -> TermList:
-        """Every term by topic, or one topic's terms (an unknown topic is a usage error)."""
+        """Every term by topic, or one topic's terms, named by slug or title (ignoring case)."""
         topics = self.topics()
         if topic is not None:
-            known = [info.topic for info in topics]
-            if topic not in known:
+            check_text(topic)
+            wanted = topic.strip().casefold()
+            chosen = [info for info in topics if wanted in (info.topic, info.title.casefold())]
+            if not chosen:
+                known = [info.topic for info in topics]
                 raise Invalid(f"unknown topic; choose from {', '.join(known)}", "--topic")
-            topics = [info for info in topics if info.topic == topic]
+            topics = chosen
         return TermList(tuple(TopicGroup(info, tuple(self.terms(info.topic))) for info in topics))
 
     def link_tree(self, query: str, depth: int) -> LinkTree:
@@ -294,7 +297,7 @@ class Store:
             hops.append((node, label, after))
             node = after
         names = self.names_of({slug for hop in hops for slug in (hop[0], hop[2])})
-        return [PathStep(names[a], label, names[b]) for a, label, b in hops]
+        return [PathStep(names[a], label, names[b], a, b) for a, label, b in hops]
 
     def names_of(self, slugs: set[str]) -> dict[str, str]:
         """slug -> display name for just these terms."""

@@ -39,11 +39,17 @@ def title_of(term: Term) -> Text:
 
 
 def resolution_note(term: Term, query: str, kind: str) -> Text | None:
-    """Say why a lookup landed here: "LSTM is an abbreviation for Long Short-Term Memory."."""
+    """Say why a lookup landed here, only when the title does not already say it.
+
+    "LSTM is an abbreviation for Long Short-Term Memory." only for a lookup by the abbreviation;
+    "Showing Long Short-Term Memory (LSTM) for “LSTMs”." for a plural or a clear prefix.
+    """
     if kind == "abbreviation":
         return _t(f"{term.abbreviation} is an abbreviation for {term.name}.", "italic")
     if kind == "alias":
         return _t(f"\u201c{query.strip()}\u201d is another name for {term.name}.", "italic")
+    if kind in ("inflected", "matched"):
+        return _t(f"Showing {title_of(term).plain} for \u201c{query.strip()}\u201d.", "italic")
     return None
 
 

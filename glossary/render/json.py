@@ -105,10 +105,19 @@ def link_tree_json(tree: LinkTree) -> dict:
 
 
 def route_json(route: Route) -> list | None:
-    """``glossary path --json``: the steps by name, or null when the terms are not connected."""
+    """``glossary path --json``: the steps by name and slug, or null when the terms are not connected."""
     if route.steps is None:
         return None
-    return [{"from": step.source, "label": step.label, "to": step.target} for step in route.steps]
+    return [
+        {
+            "from": step.source,
+            "label": step.label,
+            "to": step.target,
+            "from_slug": step.source_slug,
+            "to_slug": step.target_slug,
+        }
+        for step in route.steps
+    ]
 
 
 def search_json(results: SearchResults) -> list:
