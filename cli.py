@@ -865,7 +865,13 @@ def _quiz_io(store: Store, as_json: bool) -> tuple[TerminalIO, Console]:
         return line
 
     def show_card(slug: str):
-        return term_card(store.term(slug), store.links_of(slug))
+        card = term_card(store.term(slug), store.links_of(slug))
+        if not (interactive and console.is_terminal):
+            return card
+        from rich.console import Group
+
+        _print(card, paged=True)  # a card under ? pages like any long output
+        return Group()
 
     return TerminalIO(console, read_line, interactive, show_card, echo_answers=not interactive), console
 
