@@ -150,3 +150,46 @@ def test_completion_prints_the_script_for_each_shell(run, shell: str) -> None:
     result = run("completion", shell)
     assert result.exit_code == 0
     assert "_GLOSSARY_COMPLETE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "sentence"),
+    [("lstm", "vanishing gradients", "Long Short-Term Memory addresses vanishing gradient problem."),
+     ("vanishing gradients", "lstm", "Vanishing gradient problem is addressed by Long Short-Term Memory."),
+     ("n-gram", "bigram", "N-gram has bigram as a kind."),
+     ("bigram", "n-gram", "Bigram is a kind of N-gram."),
+     ("forget gate", "lstm", "Forget gate is part of Long Short-Term Memory.")],
+)  # fmt: skip
+def test_compare_says_the_link_as_an_english_sentence_from_either_end(
+    run, first: str, second: str, sentence: str
+) -> None:
+    assert sentence in " ".join(run("compare", first, second).output.split())
+
+
+def test_compare_says_what_two_unlinked_terms_share(run) -> None:
+    out = " ".join(run("compare", "bigram", "trigram").output.split())
+    assert "Bigram and trigram are not linked directly. Both are kinds of N-gram." in out
+    shared = json.loads(run("compare", "bigram", "trigram", "--json").output)["shared"]
+    assert shared == [{"relation": "is-a", "label": "is a kind of", "slug": "n-gram", "name": "N-gram"}]
+
+
+def test_tree_lines_read_as_sentences_under_their_parent(run) -> None:
+    out = run("links", "rnn").output
+    for line in (
+        "has the part timestep",
+        "is compared with Long Short-Term Memory",
+        "is a kind of sequence model",
+    ):
+        assert line in out
+
+
+def test_an_n_gram_is_words_not_a_model(run) -> None:
+    card = json.loads(run("show", "n-gram", "--json").output)
+    linked = {(link["relation"], link["direction"], link["slug"]) for link in card["links"]}
+    assert ("is-a", "out", "sequence-model") not in linked
+    assert ("used-in", "in", "maximum-likelihood-estimation") not in linked
+    model = json.loads(run("show", "n-gram model", "--json").output)
+    assert model["slug"] == "n-gram-language-model"
+    assert {("is-a", "out", "language-model"), ("used-in", "in", "n-gram")} <= {
+        (link["relation"], link["direction"], link["slug"]) for link in model["links"]
+    }

@@ -66,9 +66,16 @@ def card_json(card: Card) -> dict:
 
 
 def comparison_json(comparison: Comparison) -> dict:
-    """``glossary compare --json``: the linking words and both cards."""
+    """``glossary compare --json``: the linking words, the links both share, and both cards."""
+    from glossary.model import shared_links
+
+    shared = shared_links(comparison.left.links, comparison.right.links)
     return {
         "relation": list(comparison.relation),
+        "shared": [
+            {"relation": v.relation, "label": v.label, "slug": v.other_slug, "name": v.other_name}
+            for v in shared
+        ],
         "terms": [card_json(comparison.left), card_json(comparison.right)],
     }
 
