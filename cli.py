@@ -7,7 +7,7 @@ the top; rich, the store and above all numpy are imported inside the commands th
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from functools import update_wrapper
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,42 @@ def _print(renderable: RenderableType, paged: bool = False) -> None:
     with console.capture() as capture:
         console.print(renderable)
     _page_or_write(capture.get(), command, console.size.height)
+
+
+def _stream(parts: Iterable[RenderableType]) -> None:
+    """Print a long view part by part as it is drawn; on a terminal, once it outgrows the screen,
+    hand the parts drawn so far and the rest, as they come, to the pager."""
+    console = _console()
+    command = _pager() if console.is_terminal else None
+    if command is None:
+        for part in parts:
+            console.print(part)
+        return
+    from glossary.pager import needs_paging, run_pager
+
+    drawn: list[str] = []
+    pending = iter(parts)
+    for part in pending:
+        with console.capture() as capture:
+            console.print(part)
+        drawn.append(capture.get())
+        if needs_paging("".join(drawn), console.size.height):
+            if run_pager(command, _then(drawn, pending, console)):
+                return
+            break
+    sys.stdout.write("".join(drawn))
+    for part in pending:
+        console.print(part)
+
+
+def _then(drawn: list[str], pending: Iterator[RenderableType], console: Console) -> Iterator[str]:
+    """The text drawn so far, then each remaining part drawn as the pager asks for it."""
+    yield "".join(drawn)
+    drawn.clear()
+    for part in pending:
+        with console.capture() as capture:
+            console.print(part)
+        yield capture.get()
 
 
 def _print_text(text: str) -> None:
@@ -400,7 +436,13 @@ def list_terms(store: Store, topic: str | None, as_json: bool) -> None:
       glossary list --topic sequence-models
       glossary list --topic "Language models"
     """
-    emit(store.term_list(topic), as_json, paged=True)
+    listing = store.term_list(topic)
+    if as_json:
+        emit(listing, as_json)
+        return
+    from glossary.render.cards import term_list_parts
+
+    _stream(term_list_parts(listing))  # 10,000 terms print (or page) as they are drawn
 
 
 @cli.command()

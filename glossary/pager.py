@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterable
 
 DEFAULT_PAGER = "less -FRX"
 
@@ -29,8 +30,8 @@ def needs_paging(text: str, height: int) -> bool:
     return text.count("\n") >= max(height - 1, 1)
 
 
-def run_pager(command: str, text: str) -> bool:
-    """Show ``text`` in the pager; False when it cannot start, so the caller prints instead.
+def run_pager(command: str, text: str | Iterable[str]) -> bool:
+    """Show ``text`` (or pieces of it, fed as they come) in the pager; False when it cannot start.
 
     Like git, ``LESS=FRX`` is set when the user has no LESS of their own, so a bare ``less`` in
     $PAGER still keeps colours. A user quitting the pager early (broken pipe) is not an error.
@@ -41,9 +42,11 @@ def run_pager(command: str, text: str) -> bool:
         process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
     except OSError:
         return False
+    assert process.stdin is not None
     try:
-        assert process.stdin is not None
-        process.stdin.write(text.encode("utf-8", "replace"))
+        for piece in [text] if isinstance(text, str) else text:
+            process.stdin.write(piece.encode("utf-8", "replace"))
+            process.stdin.flush()
         process.stdin.close()
     except (BrokenPipeError, OSError):
         pass

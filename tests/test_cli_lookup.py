@@ -42,14 +42,14 @@ def test_a_term_named_like_a_command_is_reachable_with_show(run, tmp_path: Path)
 def test_a_plural_shows_the_card_with_a_note_of_what_matched(run) -> None:
     result = run("LSTMs")
     assert result.exit_code == 0, result.output
-    assert "Showing Long Short-Term Memory (LSTM) for \u201cLSTMs\u201d." in result.output
+    assert "Showing Long Short-Term Memory (LSTM) for 'LSTMs'." in result.output
     assert "is an abbreviation" not in result.output
 
 
 def test_a_unique_prefix_shows_its_card_with_a_note(run) -> None:
     result = run("show", "perplex")
     assert result.exit_code == 0
-    assert "Showing perplexity for \u201cperplex\u201d." in result.output
+    assert "Showing perplexity for 'perplex'." in result.output
 
 
 def test_the_abbreviation_note_appears_only_for_a_lookup_by_the_abbreviation(run) -> None:
