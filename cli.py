@@ -682,6 +682,9 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
             return
         from glossary.render.demos import code_view
 
+        if svg is None:
+            _print(code_view(sources), paged=True)  # long source pages like any long output
+            return
         _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code")
         return
     from glossary.demos import public_params, run_demo

@@ -55,7 +55,7 @@ def options(command: click.Command, ctx: click.Context) -> list[str]:
 
 
 def command_section(name: str, command: click.Command, parent: click.Context) -> list[str]:
-    ctx = click.Context(command, info_name=name, parent=parent)
+    ctx = command.make_context(name, [], parent=parent, resilient_parsing=True)
     usage = " ".join(command.collect_usage_pieces(ctx))
     lines = [f'.SS "{roff(ctx.command_path)} {roff(usage)}"', ".nf", roff(help_text(command)), ".fi"]
     lines += options(command, ctx)
@@ -67,7 +67,7 @@ def command_section(name: str, command: click.Command, parent: click.Context) ->
 
 def man_page() -> str:
     """The whole page, commands in the help's task order."""
-    root = click.Context(cli, info_name="glossary")
+    root = cli.make_context("glossary", [], resilient_parsing=True)  # with the context settings (-h)
     lines = [
         f'.TH GLOSSARY 1 "" "seqml-glossary {__version__}" "User Commands"',
         ".SH NAME",
