@@ -89,7 +89,7 @@ def test_a_v2_store_with_reviews_migrates_to_v3_keeping_them(tmp_path: Path) -> 
     conn.close()
     migrated = Store.open(path)
     try:
-        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert migrated.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         row = migrated.conn.execute("SELECT * FROM reviews").fetchone()
         assert (row["card_id"], row["response_ms"], row["answer_slug"], row["flags"]) == (
             "bigram:define",
