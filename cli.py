@@ -14,7 +14,7 @@ if os.path.basename(sys.argv[0]) == "glossary":  # the installed command, not an
     # A Ctrl-C while the modules load ends the process quietly; main() gives Ctrl-C back to Python.
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from functools import update_wrapper
 from typing import TYPE_CHECKING, Any
@@ -43,11 +43,99 @@ def _console(stderr: bool = False, record: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, record=record, soft_wrap=False)
 
 
-def _print(renderable: RenderableType) -> None:
-    _console().print(renderable)
+def _print(renderable: RenderableType, paged: bool = False) -> None:
+    """Print a view; a paged one goes through the pager when it is taller than the terminal."""
+    console = _console()
+    command = _pager() if paged and console.is_terminal else None
+    if command is None:
+        console.print(renderable)
+        return
+    with console.capture() as capture:
+        console.print(renderable)
+    _page_or_write(capture.get(), command, console.size.height)
 
 
-def emit(result: Any, as_json: bool = False) -> None:
+def _stream(parts: Iterable[RenderableType]) -> None:
+    """Print a long view part by part as it is drawn; on a terminal, once it outgrows the screen,
+    hand the parts drawn so far and the rest, as they come, to the pager."""
+    console = _console()
+    command = _pager() if console.is_terminal else None
+    if command is None:
+        for part in parts:
+            console.print(part)
+        return
+    from glossary.pager import needs_paging, run_pager
+
+    drawn: list[str] = []
+    pending = iter(parts)
+    for part in pending:
+        with console.capture() as capture:
+            console.print(part)
+        drawn.append(capture.get())
+        if needs_paging("".join(drawn), console.size.height):
+            if run_pager(command, _then(drawn, pending, console)):
+                return
+            break
+    sys.stdout.write("".join(drawn))
+    for part in pending:
+        console.print(part)
+
+
+def _then(drawn: list[str], pending: Iterator[RenderableType], console: Console) -> Iterator[str]:
+    """The text drawn so far, then each remaining part drawn as the pager asks for it."""
+    yield "".join(drawn)
+    drawn.clear()
+    for part in pending:
+        with console.capture() as capture:
+            console.print(part)
+        yield capture.get()
+
+
+def _print_text(text: str) -> None:
+    """Plain text (help), paged like a view when it is taller than the terminal."""
+    import shutil
+
+    command = _pager() if sys.stdout.isatty() else None
+    if command is None:
+        click.echo(text, nl=False)
+        return
+    _page_or_write(text, command, shutil.get_terminal_size().lines)
+
+
+def _pager() -> str | None:
+    from glossary.pager import pager_command
+
+    return pager_command(disabled=_pager_disabled())
+
+
+def _page_or_write(text: str, command: str, height: int) -> None:
+    from glossary.pager import needs_paging, run_pager
+
+    if not needs_paging(text, height) or not run_pager(command, text):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _pager_disabled() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("glossary.no_pager"))
+
+
+def _disable_pager(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.find_root().meta["glossary.no_pager"] = True
+
+
+pager_option = click.option(
+    "--no-pager",
+    is_flag=True,
+    expose_value=False,
+    callback=_disable_pager,
+    help="Print long output directly instead of through the pager.",
+)
+
+
+def emit(result: Any, as_json: bool = False, paged: bool = False) -> None:
     """Hand a command's result to its view, or print it as JSON (shapes: glossary/render/json.py)."""
     if as_json:
         from glossary.render.json import dumps
@@ -56,7 +144,7 @@ def emit(result: Any, as_json: bool = False) -> None:
         return
     from glossary.render import view_of
 
-    _print(view_of(result))
+    _print(view_of(result), paged)
 
 
 def _emit_json(data: Any) -> None:
@@ -118,13 +206,14 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print machin
 
 def _not_found_message(error: NotFound) -> str:
     """ "no term matches 'lstn'. Did you mean: Long Short-Term Memory (long-short-term-memory)?"."""
+    from glossary.errors import shown
     from glossary.render.safe import plain
 
-    message = f"no {error.what} matches '{plain(error.query)}'."
+    message = f"no {error.what} matches '{plain(shown(error.query))}'."
     if error.suggestions:
         names = ", ".join(f"{plain(name)} ({slug})" for slug, name in error.suggestions)
         return f"{message} Did you mean: {names}?"
-    return f"{message} Try: glossary search {plain(error.query)}"
+    return f"{message} Try: glossary search {plain(shown(error.query))}"
 
 
 class _Command(click.Command):
@@ -158,9 +247,102 @@ class _Command(click.Command):
 
 
 class _Group(click.Group):
-    """The glossary group: its subcommands are ``_Command``s."""
+    """The glossary group: its subcommands are ``_Command``s; a word that is no command is a term.
+
+    ``glossary lstm`` is ``glossary show lstm``, as ``tldr tar`` and ``dict word`` are lookups
+    (a term named like a command stays reachable as ``glossary show NAME``). The help lists the
+    commands by task, each with its whole first sentence.
+    """
 
     command_class = _Command
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            return "show", self.get_command(ctx, "show"), args
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from glossary.guide import TASKS
+
+        names = self.list_commands(ctx)
+        listed = {name for _, group in TASKS for name in group}
+        sections = [*TASKS, ("Other", tuple(name for name in names if name not in listed))]
+        for title, group in sections:
+            rows = [(name, _summary(self.commands[name])) for name in group if name in self.commands]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list:
+        """Commands first, then terms: ``glossary TERM`` is a lookup too."""
+        from click.shell_completion import CompletionItem
+
+        return super().shell_complete(ctx, incomplete) + [
+            CompletionItem(word) for word in _complete_terms(ctx, incomplete) if word not in self.commands
+        ]
+
+
+def _summary(command: click.Command) -> str:
+    """A command's first sentence, never cut: click's own short help ends in '...' past 45 chars."""
+    return command.short_help or command.get_short_help_str(limit=1000)
+
+
+def _completion_db(ctx: click.Context) -> str:
+    from glossary.paths import default_db_path
+
+    return ctx.find_root().params.get("db") or default_db_path()
+
+
+def _complete_terms(ctx: click.Context, incomplete: str) -> list[str]:
+    import os
+
+    from glossary.completion import term_words
+
+    bash = os.environ.get("_GLOSSARY_COMPLETE", "").startswith("bash")
+    return term_words(_completion_db(ctx), incomplete, spaces=not bash)
+
+
+class _Term(click.ParamType):
+    """A term as typed: checked to be real text (no undecodable bytes), completed from the store."""
+
+    name = "term"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from glossary.errors import check_text
+
+        try:
+            check_text(value)
+        except Invalid as error:
+            self.fail(error.message, param, ctx)
+        return value
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(word) for word in _complete_terms(ctx, incomplete)]
+
+
+class _TermList(_Term):
+    """Comma-separated terms (``quiz --terms a,b``): completes the word after the last comma."""
+
+    name = "terms"
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+        from click.shell_completion import CompletionItem
+
+        done, comma, last = incomplete.rpartition(",")
+        words = _complete_terms(ctx, last)
+        return [CompletionItem(f"{done}{comma}{word}") for word in words if " " not in word]
+
+
+TERM = _Term()
+
+
+def _complete_topics(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from glossary.completion import topic_words
+
+    return topic_words(_completion_db(ctx), incomplete)
 
 
 # --------------------------------------------------------------------------- the group
@@ -175,7 +357,7 @@ def _print_version(ctx: click.Context) -> None:
         ctx.exit()
 
 
-@click.group(cls=_Group, context_settings=CONTEXT)
+@click.group(cls=_Group, context_settings=CONTEXT, invoke_without_command=True, no_args_is_help=False)
 @click.option(
     "--db",
     type=click.Path(dir_okay=False),
@@ -191,13 +373,20 @@ def _print_version(ctx: click.Context) -> None:
     callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
     help="Show the version and exit.",
 )
+@pager_option
 @click.pass_context
 def cli(ctx: click.Context, db: str | None) -> None:
     """A terminal glossary of sequence-model ML: cards, live NumPy demos and quizzes.
 
+    Any word that is not a command is looked up: glossary lstm is glossary show lstm.
+    Long output goes through $PAGER (else less -FRX) on a terminal; GLOSSARY_PAGER overrides
+    it (empty or cat: no pager). NO_COLOR, FORCE_COLOR and COLUMNS are honoured.
+
     \b
-    Example:
-      glossary show lstm
+    Examples:
+      glossary tour
+      glossary lstm
+      glossary help quiz
     """
     import os
 
@@ -207,10 +396,14 @@ def cli(ctx: click.Context, db: str | None) -> None:
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     ctx.obj = _State(db)
     ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        from glossary.guide import START_HERE
+
+        click.echo(START_HERE)
 
 
 @cli.command()
-@click.argument("term")
+@click.argument("term", type=TERM)
 @click.option("--demo", "with_demo", is_flag=True, help="Run the term's live demo under the card.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for --demo.")
 @json_option
@@ -264,8 +457,13 @@ def search(store: Store, query: tuple[str, ...], limit: int, as_json: bool) -> N
 
 
 @cli.command(name="list")
-@click.option("--topic", help="Only this topic (see the headings of the full list).")
+@click.option(
+    "--topic",
+    shell_complete=_complete_topics,
+    help="Only this topic, by slug or title (see the headings of the full list).",
+)
 @json_option
+@pager_option
 @pass_store
 def list_terms(store: Store, topic: str | None, as_json: bool) -> None:
     """List the terms, grouped by topic.
@@ -274,16 +472,24 @@ def list_terms(store: Store, topic: str | None, as_json: bool) -> None:
     Examples:
       glossary list
       glossary list --topic sequence-models
+      glossary list --topic "Language models"
     """
-    emit(store.term_list(topic), as_json)
+    listing = store.term_list(topic)
+    if as_json:
+        emit(listing, as_json)
+        return
+    from glossary.render.cards import term_list_parts
+
+    _stream(term_list_parts(listing))  # 10,000 terms print (or page) as they are drawn
 
 
 @cli.command()
-@click.argument("term")
+@click.argument("term", type=TERM)
 @click.option(
     "--depth", type=click.IntRange(1, 4), default=1, show_default=True, help="How many links away to follow."
 )
 @json_option
+@pager_option
 @pass_store
 def links(store: Store, term: str, depth: int, as_json: bool) -> None:
     """Show a term's links as a tree, following them --depth steps out.
@@ -293,13 +499,14 @@ def links(store: Store, term: str, depth: int, as_json: bool) -> None:
       glossary links lstm
       glossary links rnn --depth 2
     """
-    emit(store.link_tree(term, depth), as_json)
+    emit(store.link_tree(term, depth), as_json, paged=True)
 
 
 @cli.command()
-@click.argument("first")
-@click.argument("second")
+@click.argument("first", type=TERM)
+@click.argument("second", type=TERM)
 @json_option
+@pager_option
 @pass_store
 def compare(store: Store, first: str, second: str, as_json: bool) -> None:
     """Show two terms side by side, with how they are linked.
@@ -308,12 +515,12 @@ def compare(store: Store, first: str, second: str, as_json: bool) -> None:
     Example:
       glossary compare "vanishing gradients" "exploding gradients"
     """
-    emit(store.comparison(first, second), as_json)
+    emit(store.comparison(first, second), as_json, paged=True)
 
 
 @cli.command()
-@click.argument("first")
-@click.argument("second")
+@click.argument("first", type=TERM)
+@click.argument("second", type=TERM)
 @json_option
 @pass_store
 def path(store: Store, first: str, second: str, as_json: bool) -> None:
@@ -341,7 +548,7 @@ def path(store: Store, first: str, second: str, as_json: bool) -> None:
 )
 @pass_store
 def import_pack(store: Store, pack: str, pack_format: str | None) -> None:
-    """Add your own terms from a pack: TOML (format: data/README.md), CSV or Markdown; re-import to update.
+    """Add your own terms from a TOML (see: glossary help packs), CSV or Markdown pack; re-import to update.
 
     A CSV has a header row naming its columns: term, definition, and optionally summary, aliases
     (separated by ;), topic, slug, abbreviation. Markdown is what `glossary export` writes.
@@ -467,6 +674,73 @@ def export(store: Store, export_format: str, output: str, topic: str | None, pac
         click.echo(f"Exported {written.count} {written.what} to {where} ({written.kind}).")
 
 
+# --- help and completion (lookup helper) ---
+
+
+def _help_context(ctx: click.Context, names: tuple[str, ...]) -> click.Context:
+    """The context of ``glossary NAME...`` (``help demo lstm-step`` walks into the demo group)."""
+    from glossary.render.safe import plain
+
+    command: click.Command = cli
+    current = ctx.find_root()
+    for name in names:
+        sub = command.get_command(current, name) if isinstance(command, click.Group) else None
+        if sub is None:
+            raise click.UsageError(f"no command '{plain(name)}'; see glossary help", ctx)
+        current = click.Context(sub, info_name=name, parent=current)
+        command = sub
+    return current
+
+
+@cli.command(name="help")
+@click.argument("names", nargs=-1, metavar="[COMMAND]...", shell_complete=lambda c, p, i: _help_words(i))
+@pager_option
+@click.pass_context
+def help_command(ctx: click.Context, names: tuple[str, ...]) -> None:
+    """Show the help of glossary or of a command; glossary help packs shows the pack format.
+
+    \b
+    Examples:
+      glossary help
+      glossary help quiz
+      glossary help demo lstm-step
+      glossary help packs
+    """
+    if names == ("packs",):
+        from glossary.guide import packs_text
+
+        _print_text(packs_text())
+        return
+    target = _help_context(ctx, names)
+    _print_text(target.get_help() + "\n")
+
+
+def _help_words(incomplete: str) -> list[str]:
+    from glossary.guide import HELP_TOPICS
+
+    return [
+        name for name in [*cli.list_commands(click.Context(cli)), *HELP_TOPICS] if name.startswith(incomplete)
+    ]
+
+
+@cli.command()
+@click.argument("shell", type=click.Choice(["bash", "zsh", "fish"]))
+def completion(shell: str) -> None:
+    """Print the shell completion script for bash, zsh or fish (see the README to enable it).
+
+    \b
+    Examples:
+      eval "$(glossary completion bash)"     # in ~/.bashrc
+      eval "$(glossary completion zsh)"      # in ~/.zshrc
+      glossary completion fish > ~/.config/fish/completions/glossary.fish
+    """
+    from click.shell_completion import get_completion_class
+
+    completer = get_completion_class(shell)
+    assert completer is not None  # the Choice above allows only the shells click knows
+    click.echo(completer(cli, {}, "glossary", "_GLOSSARY_COMPLETE").source())
+
+
 # --- demo commands (demos helper) ---
 
 DEMO_EXAMPLES = {
@@ -568,6 +842,9 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
             return
         from glossary.render.demos import code_view
 
+        if svg is None:
+            _print(code_view(sources), paged=True)  # long source pages like any long output
+            return
         _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code")
         return
     from glossary.demos import public_params, run_demo
@@ -594,8 +871,11 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
     _draw_demo(demo_view(run), svg, f"glossary demo {demo.name}")
 
 
-def _demo_command(demo: Any) -> click.Command:
-    """Build `glossary demo NAME`: one option per registered parameter, plus the shared ones."""
+def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "") -> click.Command:
+    """Build `glossary demo NAME`: one option per registered parameter, plus the shared ones.
+
+    Built for a term (`glossary demo lstm`), the term's own ``demo_params`` are the defaults.
+    """
     from pathlib import Path
 
     metavars = {"int": "INT", "float": "NUMBER", "str": "TEXT"}
@@ -631,14 +911,26 @@ def _demo_command(demo: Any) -> click.Command:
             metavar="FILE",
             help="Also save the drawn result as an SVG picture.",
         ),
+        click.Option(
+            ["--no-pager"],
+            is_flag=True,
+            expose_value=False,
+            callback=_disable_pager,
+            help="Print --code directly instead of through the pager.",
+        ),
     ]
     examples = "\n".join(f"  glossary demo {demo.name} {line}" for line in DEMO_EXAMPLES.get(demo.name, []))
+    preset = dict(preset or {})
+    given = " ".join(f"{_demo_option(k)} {v}" for k, v in sorted(preset.items())) or "the defaults"
+    for_term = f"\n\nRun for {term} with its parameters: {given}." if term else ""
     return click.Command(
         demo.name,
         params=options,
-        callback=lambda **values: _run_demo_command(demo, values),
+        callback=lambda **values: _run_demo_command(
+            demo, {**values, **{k: v for k, v in preset.items() if values.get(k) is None}}
+        ),
         help=(
-            f"{demo.title}: {demo.summary}\n\nIllustrates: {', '.join(demo.terms)}."
+            f"{demo.title}: {demo.summary}{for_term}\n\nIllustrates: {', '.join(demo.terms)}."
             f"\n\n\b\nExamples:\n{examples}"
         ),
         short_help=demo.summary,
@@ -647,7 +939,11 @@ def _demo_command(demo: Any) -> click.Command:
 
 
 class _DemoGroup(click.Group):
-    """`glossary demo NAME`: one subcommand per registered demo, built only when it is asked for."""
+    """`glossary demo NAME|TERM`: one subcommand per registered demo, built only when asked for.
+
+    A word that is no demo's name is looked up as a term (any spelling `show` accepts), and runs
+    that term's demo with the term's own parameters: a learner types the concept, not our name.
+    """
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from seqml.demos import DEMOS
@@ -658,19 +954,55 @@ class _DemoGroup(click.Group):
         from seqml.demos import DEMOS
 
         demo = DEMOS.get(cmd_name)
-        return None if demo is None else _demo_command(demo)
+        if demo is not None:
+            return _demo_command(demo)
+        if ctx.resilient_parsing:  # completing: never open (or build) the store
+            return None
+        return self._term_command(ctx, cmd_name)
+
+    def _term_command(self, ctx: click.Context, word: str) -> click.Command:
+        """The demo of the term ``word`` names, or a usage error saying what to type instead."""
+        from glossary.render.safe import plain
+        from seqml.demos import DEMOS
+
+        choose = f"choose one of {', '.join(DEMOS)} or a term (see: glossary demos)"
+        try:
+            term = _store(ctx).term(_store(ctx).find(word).slug)
+        except NotFound as error:
+            from glossary.errors import shown
+
+            meant = ", ".join(f"{plain(name)} ({slug})" for slug, name in error.suggestions)
+            hint = f"; did you mean {meant}" if meant else ""
+            ctx.fail(f"no demo or term matches '{plain(shown(word))}'{hint}; {choose}")
+        except (Invalid, StoreError) as error:
+            ctx.fail(plain(str(error)))
+        if not term.demo or term.demo not in DEMOS:
+            ctx.fail(f"{plain(term.name)} has no demo; {choose}")
+        return _demo_command(DEMOS[term.demo], dict(term.demo_params), plain(term.name))
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            from glossary.render.safe import plain
-            from seqml.demos import DEMOS
-
-            ctx.fail(f"no demo '{plain(name)}'; choose one of {', '.join(DEMOS)} (see: glossary demos)")
+        name = args[0] if args and not args[0].startswith("-") else ""
+        command = self.get_command(ctx, name) if name else None
+        if command is not None:
+            return name, command, args[1:]
         return super().resolve_command(ctx, args)
 
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list:
+        """Demo names, then the terms that have a demo."""
+        from click.shell_completion import CompletionItem
 
-@cli.group(name="demo", cls=_DemoGroup, context_settings=CONTEXT)
+        from glossary.completion import demo_terms
+
+        names = super().shell_complete(ctx, incomplete)
+        return names + [CompletionItem(word) for word in demo_terms(_completion_db(ctx), incomplete)]
+
+
+@cli.group(
+    name="demo",
+    cls=_DemoGroup,
+    context_settings=CONTEXT,
+    short_help="Run a live NumPy demo by its name or by a term: glossary demo lstm.",
+)
 def demo_group() -> None:
     """Run a live NumPy demo: glossary demo NAME [--param value]... (list: glossary demos).
 
@@ -829,7 +1161,13 @@ def _quiz_io(store: Store, as_json: bool) -> tuple[TerminalIO, Console]:
         return line
 
     def show_card(slug: str):
-        return term_card(store.term(slug), store.links_of(slug))
+        card = term_card(store.term(slug), store.links_of(slug))
+        if not (interactive and console.is_terminal):
+            return card
+        from rich.console import Group
+
+        _print(card, paged=True)  # a card under ? pages like any long output
+        return Group()
 
     return TerminalIO(console, read_line, interactive, show_card, echo_answers=not interactive), console
 
@@ -894,6 +1232,13 @@ def _cram_hint(topic: str | None, term_list: str | None, types: str | None) -> s
     return shlex.join(["glossary", "quiz", "--cram", *(w for o, v in options if v for w in (o, v))])
 
 
+def _complete_types(_ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from glossary.quiz.base import QTYPES
+
+    done, comma, last = incomplete.rpartition(",")
+    return [f"{done}{comma}{qtype}" for qtype in QTYPES if qtype.startswith(last)]
+
+
 def _quiz_types(types: str | None) -> list[str] | None:
     """The question types --types allows (None: every type); an unknown one is a usage error."""
     from glossary.quiz.base import QTYPES
@@ -911,10 +1256,14 @@ def _quiz_types(types: str | None) -> list[str] | None:
 @click.option(
     "--n", "count", type=click.IntRange(1, 200), default=10, show_default=True, help="How many questions."
 )
-@click.option("--topic", help="Only terms of this topic (see glossary list).")
-@click.option("--terms", "term_list", metavar="A,B", help="Only these terms (comma-separated).")
-@click.option("--types", metavar="T,U", help="Only these question types: " + "define, meaning, recall, "
-              "relation, example, abbreviation, computed.")  # fmt: skip
+@click.option(
+    "--topic", shell_complete=_complete_topics, help="Only terms of this topic (see glossary list)."
+)
+@click.option(
+    "--terms", "term_list", type=_TermList(), metavar="A,B", help="Only these terms (comma-separated)."
+)
+@click.option("--types", metavar="T,U", shell_complete=_complete_types, help="Only these question types: "
+              "define, meaning, recall, relation, example, abbreviation, computed.")  # fmt: skip
 @click.option("--seed", type=int, help="Seed the questions and options, for a repeatable session.")
 @click.option("--cram", is_flag=True, help="Practise now, due or not: logged as practice, no schedule moves.")
 @json_option
@@ -1025,7 +1374,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("term", default="lstm")
+@click.argument("term", default="lstm", type=TERM)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the demo and questions.")
 @click.pass_context
 def tour(ctx: click.Context, term: str, seed: int) -> None:
@@ -1183,16 +1532,19 @@ def main() -> None:
     """
     import contextlib
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)  # the quiz turns Ctrl-C into a clean stop
+    code = 130
     try:
-        cli(prog_name="glossary")  # standalone mode: always ends with SystemExit
-        code: int = 0
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the quiz turns Ctrl-C into a clean stop
+        try:
+            cli(prog_name="glossary")  # standalone mode: always ends with SystemExit
+            code = 0
+        except SystemExit as done:
+            if isinstance(done.code, str):
+                print(done.code, file=sys.stderr)
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     except KeyboardInterrupt:  # outside any command (click turns one inside into "Aborted!")
         code = 130
-    except SystemExit as done:
-        if isinstance(done.code, str):
-            print(done.code, file=sys.stderr)
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    signal.signal(signal.SIGINT, lambda *_: os._exit(130))  # no traceback while the output drains
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: click chose the exit code
             stream.flush()

@@ -39,3 +39,26 @@ class PackError(ValueError):
         self.path, self.line, self.message = os.fspath(path), line, message
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+
+def shown(text: str, limit: int = 60) -> str:
+    """User input as it can be printed: undecodable bytes as \\xNN escapes, at most ``limit`` characters."""
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no byte stands for (U+D800): keep it as \\udXXX
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def check_text(text: str) -> None:
+    """Refuse a command-line string holding bytes that are not UTF-8 (lone surrogates).
+
+    Python keeps such bytes as surrogates (``$'caf\\xe9'`` in a UTF-8 shell); SQLite and the
+    terminal would both raise UnicodeEncodeError on them, so they are named here instead.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(
+            f"'{shown(text)}' is not valid UTF-8 text; check your terminal's encoding (locale)."
+        ) from None

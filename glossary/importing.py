@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from glossary.errors import NotFound, PackError
 from glossary.schema import insert_packs, write_transaction
+from glossary.spelling import drop_orphan_grams
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,9 +66,8 @@ def import_pack(conn: sqlite3.Connection, path: str | Path, format: str | None =
             raise PackError(
                 path, parsed.term_lines.get(clash), f"'{clash}' is a bundled term; choose another slug"
             )
-        existing = {
-            key: slug for key, slug in conn.execute("SELECT key, slug FROM lookup") if slug not in owned
-        }
+        rows = conn.execute("SELECT key, slug FROM lookup WHERE kind != 'inflected'")
+        existing = {key: slug for key, slug in rows if slug not in owned}
         (pack,) = check_packs([parsed], existing, owners)
         new_slugs = {term.slug for term in pack.terms}
         _delete_terms(conn, owned)
@@ -77,7 +77,9 @@ def import_pack(conn: sqlite3.Connection, path: str | Path, format: str | None =
         _delete_links_touching(conn, gone)
         if not bundled_topic:
             conn.execute("DELETE FROM topics WHERE topic = ? AND origin = 'user'", (topic,))
-        return insert_packs(conn, [pack], "user")
+        count = insert_packs(conn, [pack], "user")
+        drop_orphan_grams(conn)
+        return count
 
 
 def remove_pack(conn: sqlite3.Connection, topic: str) -> Removed:
@@ -98,6 +100,7 @@ def remove_pack(conn: sqlite3.Connection, topic: str) -> Removed:
         _delete_links_touching(conn, owned)
         conn.execute("DELETE FROM links WHERE origin = 'user' AND pack = ?", (topic,))
         conn.execute("DELETE FROM topics WHERE topic = ? AND origin = 'user'", (topic,))
+        drop_orphan_grams(conn)
     return Removed(topic, row[0] if row else topic, len(owned), cards)
 
 

@@ -148,6 +148,8 @@ class PathStep(NamedTuple):
     source: str
     label: str
     target: str
+    source_slug: str = ""
+    target_slug: str = ""
 
 
 def canonical_link(slug: str, key: str, other: str) -> Link:
@@ -169,6 +171,13 @@ def view_link(link: Link, from_slug: str, other_name: str) -> LinkView:
     other = link.target if outgoing else link.source
     label = relation.forward_label if outgoing else relation.inverse_label
     return LinkView(label, link.relation, outgoing, other, other_name)
+
+
+def shared_links(left: tuple, right: tuple) -> list[LinkView]:
+    """Links both terms have to the same third term in the same way (both are kinds of N-gram),
+    as seen from the left term; what ``compare`` says when the two are not linked directly."""
+    theirs = {(view.relation, view.outgoing, view.other_slug) for view in right}
+    return [view for view in left if (view.relation, view.outgoing, view.other_slug) in theirs]
 
 
 def lookup_key(text: str) -> str:

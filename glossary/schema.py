@@ -15,16 +15,16 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING
 
 from glossary.errors import StoreError
-from glossary.model import Term, lookup_key
+from glossary.model import Term
 from glossary.paths import data_root
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Bumped whenever the way bundled terms are written into the tables changes (not the tables
 # themselves: that is SCHEMA_VERSION), so stores built by older code re-sync their bundled terms.
-CONTENT_FORMAT = 2
+CONTENT_FORMAT = 3  # 3: inflected lookup keys and the trigram index of keys
 
 
 # --------------------------------------------------------------------------- schema
@@ -151,12 +151,36 @@ def _migrate_to_5(db) -> None:
     )
 
 
+def _migrate_to_6(db) -> None:
+    """Lookup forgives: a trigram index of every key, and a learner's terms get their inflections.
+
+    Bundled terms are rewritten by the re-sync that follows (CONTENT_FORMAT 3); a learner's
+    imported terms are indexed here from their stored spellings.
+    """
+    from glossary.spelling import index_spellings
+
+    conn = db.conn
+    conn.execute(
+        "CREATE TABLE key_grams (gram TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (gram, key)) "
+        "WITHOUT ROWID"
+    )
+    rows = conn.execute("SELECT slug, name, abbreviation, aliases FROM terms WHERE origin = 'user'")
+    spellings = []
+    for slug, name, abbreviation, aliases in rows.fetchall():
+        spellings += [(slug, slug, "slug", "user"), (name, slug, "name", "user")]
+        spellings += [(abbreviation, slug, "abbreviation", "user")] if abbreviation else []
+        spellings += [(alias, slug, "alias", "user") for alias in (aliases or "").split("\n") if alias]
+    conn.execute("DELETE FROM lookup WHERE origin = 'user'")
+    index_spellings(conn, spellings)
+
+
 MIGRATIONS: dict[int, Callable] = {
     1: _migrate_to_1,
     2: _migrate_to_2,
     3: _migrate_to_3,
     4: _migrate_to_4,
     5: _migrate_to_5,
+    6: _migrate_to_6,
 }
 
 
@@ -326,11 +350,15 @@ def _term_row(term: Term, origin: str, position: int) -> dict:
 def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
     """Insert packs' topics, terms, spellings and links; never overwrite what is already there.
 
-    One ``executemany`` per table, not one statement per term: a 10,000-term pack is one pass.
+    One ``executemany`` per table, not one statement per term: a 10,000-term pack is one pass;
+    the spellings (exact keys, their inflections and trigrams) are indexed once at the end.
     """
+    from glossary.spelling import index_spellings, term_spellings
+
     position = conn.execute("SELECT coalesce(max(position), 0) FROM terms").fetchone()[0]
     present = {row[0] for row in conn.execute("SELECT slug FROM terms")}
     count = 0
+    spellings: list[tuple[str, str, str, str]] = []
     for pack_index, pack in enumerate(packs):
         conn.execute(
             "INSERT OR IGNORE INTO topics VALUES (?, ?, ?, ?, ?)",
@@ -348,28 +376,25 @@ def insert_packs(conn: sqlite3.Connection, packs: list, origin: str) -> int:
                 f"INSERT INTO terms ({columns}) VALUES ({', '.join('?' * len(rows[0]))})",
                 [tuple(row.values()) for row in rows],
             )
-        spellings = []
         for term in terms:
-            spellings += [(term.slug, term.slug, "slug"), (term.name, term.slug, "name")]
-            spellings += [(term.abbreviation, term.slug, "abbreviation")] if term.abbreviation else []
-            spellings += [(alias, term.slug, "alias") for alias in term.aliases]
-        conn.executemany(
-            "INSERT OR IGNORE INTO lookup VALUES (?, ?, ?, ?)",
-            [(lookup_key(text), slug, kind, origin) for text, slug, kind in spellings],
-        )
+            spellings += term_spellings(term, origin)
         count += len(terms)
         conn.executemany(
             "INSERT OR IGNORE INTO links (source, relation, target, origin, pack) VALUES (?, ?, ?, ?, ?)",
             [(link.source, link.relation, link.target, origin, pack_of_links) for link in pack.links],
         )
+    index_spellings(conn, spellings)  # after every term, so exact keys win over inflections
     return count
 
 
 def sync_bundled(conn: sqlite3.Connection, digest: str, packs: list) -> None:
     """Replace the bundled terms with the current packs (parsed before the lock); a learner's stay."""
+    from glossary.spelling import drop_orphan_grams
+
     for table in ("links", "lookup", "terms", "topics"):
         conn.execute(f"DELETE FROM {table} WHERE origin = 'bundled'")
     insert_packs(conn, packs, "bundled")
+    drop_orphan_grams(conn)
     conn.execute("INSERT OR REPLACE INTO meta VALUES ('content_hash', ?)", (digest,))
 
 

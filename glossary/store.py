@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections import deque
 from typing import TYPE_CHECKING
 
-from glossary.errors import Invalid, NotFound, PackError, StoreError
+from glossary.errors import Invalid, NotFound, PackError, StoreError, check_text
 from glossary.model import (
     HIT_END,
     HIT_START,
@@ -105,7 +104,7 @@ class Store:
     # ---- lookup
 
     def resolve(self, query: str) -> Resolution | None:
-        """Find a term by slug, name, alias or abbreviation, ignoring case, spaces and hyphens."""
+        """Find a term by any folded spelling or its inflection: one indexed SELECT, nothing else."""
         key = lookup_key(query)
         if not key:
             return None
@@ -113,35 +112,18 @@ class Store:
         return Resolution(row["slug"], query, row["kind"]) if row else None
 
     def suggest(self, query: str, limit: int = 5) -> list[tuple[str, str]]:
-        """Terms the user probably meant: exact and prefix matches first, then close spellings."""
-        import difflib
+        """Terms the user probably meant: prefix matches first, then close spellings."""
+        from glossary.spelling import suggest
 
-        key = lookup_key(query)
-        rows = self.conn.execute(
-            "SELECT lookup.key, lookup.slug, terms.name FROM lookup JOIN terms USING (slug)"
-        ).fetchall()
-        scored: dict[str, tuple[float, str]] = {}
-        for row in rows:
-            candidate = row["key"]
-            if not key:
-                continue
-            if candidate == key:
-                score = 3.0
-            elif candidate.startswith(key) or key.startswith(candidate):
-                score = 2.0 + min(len(key), len(candidate)) / max(len(key), len(candidate))
-            elif key in candidate:
-                score = 1.5
-            else:
-                score = difflib.SequenceMatcher(None, key, candidate).ratio()
-                if score < 0.72:
-                    continue
-            if score > scored.get(row["slug"], (0.0, ""))[0]:
-                scored[row["slug"]] = (score, row["name"])
-        ranked = sorted(scored.items(), key=lambda item: (-item[1][0], item[1][1]))
-        return [(slug, name) for slug, (_, name) in ranked[:limit]]
+        return suggest(self.conn, query, limit)
 
     def find(self, query: str) -> Resolution:
-        """Resolve ``query`` or raise: Invalid when it is empty, NotFound (with suggestions) on a miss."""
+        """Resolve ``query`` or raise: Invalid when empty or not text, NotFound (with suggestions).
+
+        A miss with one clear candidate (a unique prefix or containment) resolves with kind
+        ``matched``, so the card can say what it showed.
+        """
+        check_text(query)
         if not lookup_key(query):
             raise Invalid("the term is empty; give a name, slug, alias or abbreviation.")
         try:
@@ -152,6 +134,11 @@ class Store:
             ) from None
         resolution = self.resolve(query)
         if resolution is None:
+            from glossary.spelling import clear_candidate
+
+            slug = clear_candidate(self.conn, query)
+            if slug is not None:
+                return Resolution(slug, query, "matched")
             raise NotFound(query, self.suggest(query))
         return resolution
 
@@ -176,14 +163,28 @@ class Store:
         return Comparison(left, right, words)
 
     def term_list(self, topic: str | None = None) -> TermList:
-        """Every term by topic, or one topic's terms (an unknown topic is a usage error)."""
+        """Every term by topic, or one topic's terms, named by slug or title (ignoring case)."""
         topics = self.topics()
         if topic is not None:
-            known = [info.topic for info in topics]
-            if topic not in known:
+            check_text(topic)
+            wanted = topic.strip().casefold()
+            chosen = [info for info in topics if wanted in (info.topic, info.title.casefold())]
+            if not chosen:
+                known = [info.topic for info in topics]
                 raise Invalid(f"unknown topic; choose from {', '.join(known)}", "--topic")
-            topics = [info for info in topics if info.topic == topic]
-        return TermList(tuple(TopicGroup(info, tuple(self.terms(info.topic))) for info in topics))
+            topics = chosen
+        return TermList(tuple(TopicGroup(info, tuple(self.term_headers(info.topic))) for info in topics))
+
+    def term_headers(self, topic: str) -> list[Term]:
+        """A topic's terms with only what a list shows (slug, name, abbreviation, summary).
+
+        The definition, examples and JSON columns are left empty: on 10,000 terms, reading and
+        parsing them costs a quarter of a second that ``glossary list`` never uses.
+        """
+        rows = self.conn.execute(
+            "SELECT slug, name, summary, abbreviation FROM terms WHERE topic = ? ORDER BY position", (topic,)
+        )
+        return [Term(row[0], row[1], row[2], "", "", topic, row[3] or "") for row in rows]
 
     def link_tree(self, query: str, depth: int) -> LinkTree:
         """The term ``query`` names and the terms within ``depth`` links of it."""
@@ -275,32 +276,71 @@ class Store:
         return children
 
     def path(self, start: str, goal: str) -> list[PathStep] | None:
-        """Shortest chain of links between two terms (links walked from either end)."""
+        """Shortest chain of links between two terms (links walked from either end).
+
+        A breadth-first search from both ends, a level at a time with one query per level, so it
+        reads only the links near the two terms, however many terms the store holds.
+        """
+        if start == goal:
+            return []
+        forward: dict[str, tuple[int, str, str]] = {start: (0, "", "")}  # node -> depth, previous, label
+        backward: dict[str, tuple[int, str, str]] = {goal: (0, "", "")}
+        fronts = {"f": [start], "b": [goal]}
+        while fronts["f"] and fronts["b"]:
+            side = "f" if len(fronts["f"]) <= len(fronts["b"]) else "b"
+            seen, other = (forward, backward) if side == "f" else (backward, forward)
+            fronts[side] = self._expand(fronts[side], seen)
+            met = [node for node in fronts[side] if node in other]
+            if met:
+                middle = min(met, key=lambda node: (other[node][0], node))
+                return self._steps(middle, forward, backward)
+        return None
+
+    def _expand(self, frontier: list[str], seen: dict[str, tuple[int, str, str]]) -> list[str]:
+        """One breadth-first level: every unseen neighbour of ``frontier``, in a stable order."""
+        marks = ", ".join("?" * len(frontier))
+        rows = self.conn.execute(
+            f"SELECT source, relation, target FROM links WHERE source IN ({marks}) OR target IN ({marks})",
+            (*frontier, *frontier),
+        ).fetchall()
         neighbours: dict[str, list[tuple[str, str]]] = {}
-        names = self.names()
-        for link in self.all_links():
-            for view_from in (link.source, link.target):
-                view = view_link(link, view_from, "")
-                neighbours.setdefault(view_from, []).append((view.other_slug, view.label))
-        previous: dict[str, tuple[str, str] | None] = {start: None}
-        queue = deque([start])
-        while queue:
-            current = queue.popleft()
-            if current == goal:
-                break
-            for other, label in sorted(neighbours.get(current, [])):
-                if other not in previous:
-                    previous[other] = (current, label)
-                    queue.append(other)
-        if goal not in previous:
-            return None
-        steps = []
-        node = goal
-        while previous[node] is not None:
-            before, label = previous[node]
-            steps.append(PathStep(names[before], label, names[node]))
+        members = set(frontier)
+        for row in rows:
+            link = Link(row[0], row[1], row[2])
+            for end in {link.source, link.target} & members:
+                view = view_link(link, end, "")
+                neighbours.setdefault(end, []).append((view.other_slug, view.label))
+        depth = seen[frontier[0]][0] + 1
+        reached = []
+        for node in frontier:
+            for other, label in sorted(neighbours.get(node, [])):
+                if other not in seen:
+                    seen[other] = (depth, node, label)
+                    reached.append(other)
+        return reached
+
+    def _steps(self, middle: str, forward: dict, backward: dict) -> list[PathStep]:
+        """The chain start -> middle -> goal, each hop worded from the term it leaves."""
+        hops: list[tuple[str, str, str]] = []
+        node = middle
+        while forward[node][1]:
+            _, before, label = forward[node]
+            hops.append((before, label, node))
             node = before
-        return steps[::-1]
+        hops.reverse()
+        node = middle
+        while backward[node][1]:
+            _, after, _label = backward[node]
+            label = min(v.label for v in self.links_of(node) if v.other_slug == after)
+            hops.append((node, label, after))
+            node = after
+        names = self.names_of({slug for hop in hops for slug in (hop[0], hop[2])})
+        return [PathStep(names[a], label, names[b], a, b) for a, label, b in hops]
+
+    def names_of(self, slugs: set[str]) -> dict[str, str]:
+        """slug -> display name for just these terms."""
+        marks = ", ".join("?" * len(slugs))
+        return dict(self.conn.execute(f"SELECT slug, name FROM terms WHERE slug IN ({marks})", tuple(slugs)))
 
     # ---- search
 

@@ -93,7 +93,7 @@ def test_list_unknown_topic_names_the_choices(run) -> None:
 def test_links_draws_a_tree_to_the_requested_depth(run) -> None:
     shallow = run("links", "lstm").output
     deep = run("links", "lstm", "--depth", "2").output
-    assert "has part forget gate" in shallow
+    assert "has the part forget gate" in shallow
     assert len(deep.splitlines()) > len(shallow.splitlines())
 
 
@@ -106,7 +106,7 @@ def test_links_depth_out_of_range_gives_the_allowed_range(run) -> None:
 def test_compare_shows_both_terms_and_their_relation(run) -> None:
     result = run("compare", "vanishing gradients", "exploding gradients")
     assert result.exit_code == 0
-    assert "vanishing gradient problem compare with exploding gradient problem." in " ".join(
+    assert "Vanishing gradient problem is compared with exploding gradient problem." in " ".join(
         result.output.split()
     )
 

@@ -111,10 +111,10 @@ def test_bad_parameters_exit_2_with_the_allowed_range(args: list[str], expected:
     assert len(error_lines) == 1
 
 
-def test_unknown_demo_names_the_choices() -> None:
-    result = invoke("demo", "lstm")
+def test_unknown_demo_names_the_choices(db_path: Path) -> None:
+    result = invoke("--db", str(db_path), "demo", "xyzzy")
     assert result.exit_code == 2
-    assert "no demo 'lstm'; choose one of ngram, rnn-unroll" in result.output
+    assert "no demo or term matches 'xyzzy'; choose one of ngram, rnn-unroll" in result.output
 
 
 def test_an_option_of_another_demo_is_refused() -> None:

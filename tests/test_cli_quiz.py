@@ -53,7 +53,7 @@ def one_question(run, card: str, seed: int = 1) -> dict:
         "recurrent-neural-network:abbreviation",
         "gradient-clipping:computed",
         "bigram:computed",
-        "n-gram:computed",
+        "n-gram-language-model:computed",
         "vanishing-gradient-problem:computed",
         "forget-gate:computed",
     ],

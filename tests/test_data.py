@@ -68,7 +68,7 @@ SEED_LINKS: tuple[tuple[str, str, str], ...] = (
     ("forget-gate", "part-of", "long-short-term-memory"),
     ("timestep", "part-of", "recurrent-neural-network"),
     ("sequence-model", "has-kind", "recurrent-neural-network"),
-    ("sequence-model", "has-kind", "n-gram"),
+    ("sequence-model", "has-kind", "n-gram-language-model"),  # the sheet's "N-gram models"
     ("exploding-gradient-problem", "compare", "vanishing-gradient-problem"),
     ("exploding-gradient-problem", "mitigated-by", "gradient-clipping"),
     ("vanishing-gradient-problem", "compare", "exploding-gradient-problem"),

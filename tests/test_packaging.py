@@ -44,6 +44,7 @@ def test_wheel_contains_the_bundled_packs_and_corpus(wheel: Path) -> None:
         assert f"glossary/data/terms/{pack.name}" in names
     assert "glossary/data/corpora/nursery.txt" in names
     assert "glossary/data/README.md" in names
+    assert "glossary/data/glossary.1" in names  # the man page
 
 
 def test_wheel_contains_every_module_of_every_package(wheel: Path) -> None:

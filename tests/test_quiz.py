@@ -153,7 +153,7 @@ def test_bigram_count_question_counts_distinct_pairs(bank: Bank) -> None:
 
 
 def test_next_word_question_uses_only_pairs_with_the_context(bank: Bank) -> None:
-    question = ask(bank, "n-gram:computed", 3)
+    question = ask(bank, "n-gram-language-model:computed", 3)
     context = question.prompt.split("\u201c")[1].split("\u201d")[0]
     counts = {
         row.split(":")[0].split()[1]: int(row.split(":")[1])

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 COMPUTED: dict[str, Maker] = {
     "gradient-clipping": computed.computed_clipping,
     "bigram": computed.computed_bigram_count,
-    "n-gram": computed.computed_next_word,
+    "n-gram-language-model": computed.computed_next_word,  # a model predicts; an N-gram is words
     "vanishing-gradient-problem": computed.computed_spectral,
     "forget-gate": computed.computed_forget_gate,
 }

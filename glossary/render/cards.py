@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from glossary.model import Card, Comparison, LinkTree, Route, SearchResults, TermList
 
-from glossary.model import RELATIONS, LinkView, Term
+from glossary.model import RELATIONS, LinkView, Term, shared_links
 from glossary.render.safe import plain
 
 
@@ -39,11 +39,18 @@ def title_of(term: Term) -> Text:
 
 
 def resolution_note(term: Term, query: str, kind: str) -> Text | None:
-    """Say why a lookup landed here: "LSTM is an abbreviation for Long Short-Term Memory."."""
+    """Say why a lookup landed here, only when the title does not already say it.
+
+    "LSTM is an abbreviation for Long Short-Term Memory." only for a lookup by the abbreviation;
+    "Showing Long Short-Term Memory (LSTM) for 'LSTMs'." for a plural or a clear prefix.
+    """
     if kind == "abbreviation":
         return _t(f"{term.abbreviation} is an abbreviation for {term.name}.", "italic")
     if kind == "alias":
         return _t(f"\u201c{query.strip()}\u201d is another name for {term.name}.", "italic")
+    if kind in ("inflected", "matched"):
+        # ASCII quotes: curly ones make rich load its Unicode width tables (~5 ms) on this path
+        return _t(f"Showing {title_of(term).plain} for '{query.strip()}'.", "italic")
     return None
 
 
@@ -195,24 +202,114 @@ def demo_command(term: Term) -> str:
 
 def term_list(groups: Iterable[tuple[str, Sequence[Term]]]) -> RenderableType:
     """Terms by topic: name, abbreviation and summary, one line each."""
+    return Group(*term_list_chunks(list(groups)))
+
+
+def term_list_chunks(
+    groups: Sequence[tuple[str, Sequence[Term]]], size: int = 50
+) -> Iterator[RenderableType]:
+    """The term list as tables of ``size`` rows that line up, so a long list can stream.
+
+    A rich Table lays out all its rows before printing any; on 10,000 terms that is seconds of
+    silence. Tables of a hundred rows with the same first-column width print as they are drawn.
+    """
     from rich.table import Table
 
-    table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))
-    table.add_column("term", no_wrap=True)
-    table.add_column("summary")
-    for title, terms in groups:
-        table.add_row(_t(title, "bold magenta"), Text())
-        for term in terms:
-            table.add_row(Text("  ") + title_of(term), _t(term.summary))
-    return table
+    def shown(term: Term) -> str:
+        return f"{term.name} ({term.abbreviation})" if term.abbreviation else term.name
+
+    width = max(
+        [cell_len(plain(title)) for title, _ in groups]
+        + [2 + cell_len(plain(shown(term))) for _, terms in groups for term in terms],
+        default=4,
+    )
+
+    def rows() -> Iterator[tuple[Text, Text]]:
+        for title, terms in groups:
+            yield _t(title, "bold magenta"), Text()
+            for term in terms:
+                yield Text("  ") + title_of(term), _t(term.summary)
+
+    pending = rows()
+    first = True
+    while True:
+        chunk = [row for _, row in zip(range(size), pending, strict=False)]
+        if not chunk and not first:
+            return
+        table = Table(box=None, show_header=first, header_style="bold", padding=(0, 2, 0, 0))
+        table.add_column("term", no_wrap=True, min_width=width)
+        table.add_column("summary")
+        for row in chunk:
+            table.add_row(*row)
+        first = False
+        yield table
 
 
-_ONE = {"has kinds": "has kind", "has parts": "has part"}
+# A link worded as the verb of a sentence whose subject is the term it is read from, so a tree
+# line or a path step reads as English: "forget gate is part of LSTM", "RNN has the part timestep".
+_VERB = {
+    "has kinds": "has the kind",
+    "part of": "is part of",
+    "has parts": "has the part",
+    "mitigated by": "is mitigated by",
+    "addressed by": "is addressed by",
+    "used in": "is used in",
+    "compare with": "is compared with",
+    "contrast with": "is contrasted with",
+}
+# Whole sentences from the left term's end: (relation, outgoing) -> template.
+_SENTENCE = {
+    ("is-a", True): "{a} is a kind of {b}.",
+    ("is-a", False): "{a} has {b} as a kind.",
+    ("part-of", True): "{a} is part of {b}.",
+    ("part-of", False): "{a} has {b} as a part.",
+    ("mitigates", True): "{a} mitigates {b}.",
+    ("mitigates", False): "{a} is mitigated by {b}.",
+    ("addresses", True): "{a} addresses {b}.",
+    ("addresses", False): "{a} is addressed by {b}.",
+    ("used-in", True): "{a} is used in {b}.",
+    ("used-in", False): "{a} uses {b}.",
+    ("compare", True): "{a} is compared with {b}.",
+    ("contrast", True): "{a} is contrasted with {b}.",
+    ("see-also", True): "{a} is related to {b} (see also).",
+}
+# What two terms share, said of both: (relation, outgoing) -> template.
+_BOTH = {
+    ("is-a", True): "Both are kinds of {b}.",
+    ("is-a", False): "Both have {b} as a kind.",
+    ("part-of", True): "Both are parts of {b}.",
+    ("part-of", False): "Both have {b} as a part.",
+    ("mitigates", True): "Both mitigate {b}.",
+    ("mitigates", False): "Both are mitigated by {b}.",
+    ("addresses", True): "Both address {b}.",
+    ("addresses", False): "Both are addressed by {b}.",
+    ("used-in", True): "Both are used in {b}.",
+    ("used-in", False): "Both use {b}.",
+    ("compare", True): "Both are compared with {b}.",
+    ("contrast", True): "Both are contrasted with {b}.",
+    ("see-also", True): "Both are related to {b}.",
+}
 
 
 def one_link(label: str) -> str:
-    """A relation's wording for a single linked term ("has part timestep", not "has parts")."""
-    return _ONE.get(label, label)
+    """A relation's wording as a verb for one linked term ("has the part timestep")."""
+    return _VERB.get(label, label)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def link_sentence(name: str, view: LinkView) -> str:
+    """One link as an English sentence from ``name``'s end: "LSTM addresses ..."."""
+    key = (view.relation, view.outgoing or view.relation in ("compare", "contrast", "see-also"))
+    return _capital(_SENTENCE[key].format(a=name, b=view.other_name))
+
+
+def shared_sentence(view: LinkView) -> str:
+    """What two terms share, as a sentence: "Both are kinds of N-gram."."""
+    key = (view.relation, view.outgoing or view.relation in ("compare", "contrast", "see-also"))
+    return _BOTH[key].format(b=view.other_name)
 
 
 def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> Tree:
@@ -237,12 +334,19 @@ def comparison(
     left_links: Sequence[LinkView],
     right_links: Sequence[LinkView],
 ) -> RenderableType:
-    """Two cards side by side, row by row, with how the two terms are linked on top."""
-    header = (
-        _t(f"{left.name} {' / '.join(relation_words)} {right.name}.", "italic")
-        if relation_words
-        else _t(f"{left.name} and {right.name} are not linked directly; try glossary path.", "italic")
-    )
+    """Two cards side by side, row by row, with how the two terms are linked on top.
+
+    The links read as sentences from the left term's end; without a direct link, what the two
+    share (both are kinds of N-gram); with neither, a pointer to ``glossary path``.
+    """
+    direct = [link_sentence(left.name, view) for view in left_links if view.other_slug == right.slug]
+    shared = [shared_sentence(view) for view in shared_links(tuple(left_links), tuple(right_links))]
+    sentences = direct + shared
+    if not direct:
+        sentences.insert(0, f"{_capital(left.name)} and {right.name} are not linked directly.")
+        if not shared:
+            sentences[0] = sentences[0][:-1] + "; try glossary path."
+    header = Paragraph(_t(" ".join(sentences), "italic"))
     from rich.table import Table
 
     table = Table(show_lines=True, expand=True)
@@ -307,7 +411,12 @@ def comparison_view(pair: Comparison) -> RenderableType:
 
 def term_list_view(listing: TermList) -> RenderableType:
     """``glossary list``."""
-    return term_list((f"{g.topic.title} ({g.topic.topic})", g.terms) for g in listing.groups)
+    return Group(*term_list_parts(listing))
+
+
+def term_list_parts(listing: TermList) -> Iterator[RenderableType]:
+    """``glossary list`` in parts that can be printed (or paged) as they are drawn."""
+    return term_list_chunks([(f"{g.topic.title} ({g.topic.topic})", g.terms) for g in listing.groups])
 
 
 def link_tree_view(tree: LinkTree) -> RenderableType:

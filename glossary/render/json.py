@@ -71,9 +71,16 @@ def card_json(card: Card) -> dict:
 
 
 def comparison_json(comparison: Comparison) -> dict:
-    """``glossary compare --json``: the linking words and both cards."""
+    """``glossary compare --json``: the linking words, the links both share, and both cards."""
+    from glossary.model import shared_links
+
+    shared = shared_links(comparison.left.links, comparison.right.links)
     return {
         "relation": list(comparison.relation),
+        "shared": [
+            {"relation": v.relation, "label": v.label, "slug": v.other_slug, "name": v.other_name}
+            for v in shared
+        ],
         "terms": [card_json(comparison.left), card_json(comparison.right)],
     }
 
@@ -110,10 +117,19 @@ def link_tree_json(tree: LinkTree) -> dict:
 
 
 def route_json(route: Route) -> list | None:
-    """``glossary path --json``: the steps by name, or null when the terms are not connected."""
+    """``glossary path --json``: the steps by name and slug, or null when the terms are not connected."""
     if route.steps is None:
         return None
-    return [{"from": step.source, "label": step.label, "to": step.target} for step in route.steps]
+    return [
+        {
+            "from": step.source,
+            "label": step.label,
+            "to": step.target,
+            "from_slug": step.source_slug,
+            "to_slug": step.target_slug,
+        }
+        for step in route.steps
+    ]
 
 
 def search_json(results: SearchResults) -> list:

@@ -1,0 +1,205 @@
+"""A good terminal citizen, as a user meets it: glossary TERM, notes, help by task, odd input."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+COMMAND_PACK = """[pack]
+topic = "my-notes"
+title = "My notes"
+description = "Terms I added myself."
+
+[[terms]]
+slug = "stats"
+name = "stats"
+summary = "Short for statistics"
+definition = "A term named like a command."
+source = "my notes"
+[terms.links]
+see-also = ["perplexity"]
+"""
+
+
+def test_a_word_that_is_no_command_is_a_lookup(run) -> None:
+    bare, shown = run("lstm"), run("show", "lstm")
+    assert bare.exit_code == 0, bare.output
+    assert bare.output == shown.output
+    assert run("lstm", "--json").output == run("show", "lstm", "--json").output
+
+
+def test_a_term_named_like_a_command_is_reachable_with_show(run, tmp_path: Path) -> None:
+    pack = tmp_path / "mine.toml"
+    pack.write_text(COMMAND_PACK, encoding="utf-8")
+    assert run("import", str(pack)).exit_code == 0
+    assert "Short for statistics" in run("show", "stats").output
+    assert "Short for statistics" not in run("stats").output  # the command wins
+
+
+def test_a_plural_shows_the_card_with_a_note_of_what_matched(run) -> None:
+    result = run("LSTMs")
+    assert result.exit_code == 0, result.output
+    assert "Showing Long Short-Term Memory (LSTM) for 'LSTMs'." in result.output
+    assert "is an abbreviation" not in result.output
+
+
+def test_a_unique_prefix_shows_its_card_with_a_note(run) -> None:
+    result = run("show", "perplex")
+    assert result.exit_code == 0
+    assert "Showing perplexity for 'perplex'." in result.output
+
+
+def test_the_abbreviation_note_appears_only_for_a_lookup_by_the_abbreviation(run) -> None:
+    assert "LSTM is an abbreviation for Long Short-Term Memory." in run("show", "LSTM").output
+    for query in ("long-short-term-memory", "Long Short-Term Memory"):
+        assert "abbreviation" not in run("show", query).output
+
+
+def test_a_typo_keeps_its_did_you_mean(run) -> None:
+    result = run("lstn")
+    assert result.exit_code == 1
+    assert "Did you mean: Long Short-Term Memory (long-short-term-memory)?" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("show", "caf\udce9"), ("caf\udce9",), ("links", "caf\udce9"), ("tour", "caf\udce9"),
+     ("compare", "lstm", "caf\udce9"), ("path", "caf\udce9", "lstm"), ("quiz", "--terms", "lstm,caf\udce9"),
+     ("demo", "caf\udce9"), ("list", "--topic", "caf\udce9")],
+)  # fmt: skip
+def test_undecodable_bytes_are_named_not_a_crash(run, args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "caf\\xe9" in result.output and "not valid UTF-8" in result.output
+
+
+def test_a_120_kb_term_answers_in_well_under_a_second(run) -> None:
+    start = time.perf_counter()
+    result = run("show", "x" * 120_000)
+    assert time.perf_counter() - start < 1.0
+    assert result.exit_code == 1
+    assert len(result.output) < 300  # the query is echoed shortened
+
+
+def test_bare_glossary_prints_start_here_with_the_tour_first(run) -> None:
+    result = run()
+    assert result.exit_code == 0
+    commands = [line.split()[1] for line in result.output.splitlines() if line.startswith("  glossary ")]
+    assert commands[0] == "tour"
+
+
+def test_help_lists_commands_by_task_with_whole_summaries(run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    headings = [line[:-1] for line in result.output.splitlines() if line.endswith(":") and line[0] != " "]
+    assert headings[-5:] == ["Start", "Look up", "Demos", "Learn", "Your data"]
+    assert "..." not in result.output.split("Start:")[1]
+    assert result.output.index("  tour") < result.output.index("  show") < result.output.index("  quiz")
+
+
+def test_help_command_matches_the_commands_own_help(run) -> None:
+    assert run("help", "quiz").output == run("quiz", "--help").output
+    assert run("help", "demo", "lstm-step").output == run("demo", "lstm-step", "--help").output
+    assert run("help").output == run("--help").output
+    assert run("help", "nosuch").exit_code == 2
+
+
+def test_the_pack_format_comes_from_the_installed_tool(run) -> None:
+    result = run("help", "packs")
+    assert result.exit_code == 0
+    assert "## A term" in result.output and "glossary import" in result.output
+    assert "data/README.md" not in run("import", "--help").output
+    assert "glossary help packs" in run("import", "--help").output
+
+
+@pytest.mark.parametrize("topic", ["language-models", "Language models", "LANGUAGE MODELS"])
+def test_list_topic_accepts_the_slug_or_the_title(run, topic: str) -> None:
+    result = run("list", "--topic", topic)
+    assert result.exit_code == 0
+    assert result.output == run("list", "--topic", "language-models").output
+
+
+def test_path_json_gives_slugs_as_well_as_names(run) -> None:
+    steps = json.loads(run("path", "forget gate", "lstm", "--json").output)
+    assert steps == [
+        {"from": "forget gate", "label": "part of", "to": "Long Short-Term Memory",
+         "from_slug": "forget-gate", "to_slug": "long-short-term-memory"},
+    ]  # fmt: skip
+
+
+def test_demo_term_runs_the_terms_demo_with_its_parameters(run) -> None:
+    bigram = json.loads(run("demo", "bigrams", "--json").output)
+    assert (bigram["demo"], bigram["params"]["n"]) == ("ngram", 2)
+    chosen = json.loads(run("demo", "bigram", "--n", "4", "--json").output)
+    assert chosen["params"]["n"] == 4  # the command line still wins
+    assert json.loads(run("demo", "ngram", "--json").output)["params"]["n"] == 3  # demo names still work
+
+
+def test_demo_of_a_term_without_one_says_so(run, tmp_path) -> None:
+    """Every bundled term has a demo; a learner's imported term may not."""
+    pack = tmp_path / "mine.toml"
+    pack.write_text(
+        '[pack]\ntopic = "mine"\ntitle = "Mine"\ndescription = "Mine."\n\n[[terms]]\n'
+        'slug = "echo-state-network"\nname = "echo state network"\nsummary = "A fixed random reservoir"\n'
+        'definition = "Only the readout is trained."\nsource = "my notes"\n'
+        '[terms.links]\ncompare = ["long-short-term-memory"]\n',
+        encoding="utf-8",
+    )
+    assert run("import", str(pack)).exit_code == 0
+    result = run("demo", "echo state network")
+    assert result.exit_code == 2
+    assert "echo state network has no demo" in result.output
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_completion_prints_the_script_for_each_shell(run, shell: str) -> None:
+    result = run("completion", shell)
+    assert result.exit_code == 0
+    assert "_GLOSSARY_COMPLETE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "sentence"),
+    [("lstm", "vanishing gradients", "Long Short-Term Memory addresses vanishing gradient problem."),
+     ("vanishing gradients", "lstm", "Vanishing gradient problem is addressed by Long Short-Term Memory."),
+     ("n-gram", "bigram", "N-gram has bigram as a kind."),
+     ("bigram", "n-gram", "Bigram is a kind of N-gram."),
+     ("forget gate", "lstm", "Forget gate is part of Long Short-Term Memory.")],
+)  # fmt: skip
+def test_compare_says_the_link_as_an_english_sentence_from_either_end(
+    run, first: str, second: str, sentence: str
+) -> None:
+    assert sentence in " ".join(run("compare", first, second).output.split())
+
+
+def test_compare_says_what_two_unlinked_terms_share(run) -> None:
+    out = " ".join(run("compare", "bigram", "trigram").output.split())
+    assert "Bigram and trigram are not linked directly. Both are kinds of N-gram." in out
+    shared = json.loads(run("compare", "bigram", "trigram", "--json").output)["shared"]
+    assert shared == [{"relation": "is-a", "label": "is a kind of", "slug": "n-gram", "name": "N-gram"}]
+
+
+def test_tree_lines_read_as_sentences_under_their_parent(run) -> None:
+    out = run("links", "rnn").output
+    for line in (
+        "has the part timestep",
+        "is compared with Long Short-Term Memory",
+        "is a kind of sequence model",
+    ):
+        assert line in out
+
+
+def test_an_n_gram_is_words_not_a_model(run) -> None:
+    card = json.loads(run("show", "n-gram", "--json").output)
+    linked = {(link["relation"], link["direction"], link["slug"]) for link in card["links"]}
+    assert ("is-a", "out", "sequence-model") not in linked
+    assert ("used-in", "in", "maximum-likelihood-estimation") not in linked
+    model = json.loads(run("show", "n-gram model", "--json").output)
+    assert model["slug"] == "n-gram-language-model"
+    assert {("is-a", "out", "language-model"), ("used-in", "in", "n-gram")} <= {
+        (link["relation"], link["direction"], link["slug"]) for link in model["links"]
+    }
