@@ -326,6 +326,7 @@ def test_a_term_demo_that_cannot_run_is_drawn_as_one_line() -> None:
     assert "no demo 'nope'" in render(demo_view(run_term_demo("nope", {}, seed=0)))
 
 
+@pytest.mark.slow  # trains the training demos once per term that sets its own parameters
 def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
     from glossary.packs import load_packs
     from glossary.schema import bundled_pack_paths
