@@ -26,20 +26,26 @@ step t+1):
 The forget-gate path dc_{t-1} = dc * f_t is why an LSTM with f near 1 keeps gradients alive over
 long spans (see ``seqml.gradient_flow``).
 
-Speed (the layer forward must stay within 1.5x of ``torch.nn.LSTM`` on CPU): all T*B inputs are
-projected in one (T*B, I+1) x (I+1, 4H) matrix product before the time loop, the biases folded
-in as a row of the weight matrix against a column of ones, straight into the (T, B, 4H) gate
-buffer; each step then adds one recurrent product W_hh h^T to its contiguous (B, 4H) block and
-updates it in place. Contiguous per-step blocks matter: a features-first (4H, T*B) projection
-made every step read 1024 scattered rows and ran 20-30% slower, depending on the page layout.
-The sigmoid is computed as sigmoid(a) = 0.5 * (1 + tanh(a / 2)): stable at +/-1000 and one
-transcendental. The a / 2 costs almost nothing: ``lstm_forward`` halves the i, f, o rows of the
-weights and biases once per call (an exact power-of-two scaling, so the numbers are the same),
-and ``lstm_step`` halves its (B, 4H) pre-activations; one tanh call then covers all four gates.
-Nothing is cached on ``LSTMParams``, so a weight updated in place is used by the next call.
-The price: a gate value far below 1 keeps its absolute accuracy (about one unit in the last place
-of 1) but not its relative one, which is all the cell update and its gradients need; the stable
-``seqml.numerics.sigmoid`` is the one to use when a tiny probability itself matters.
+Speed (the layer forward and forward+backward must stay within 1.5x of ``torch.nn.LSTM`` on CPU,
+bench/bench_neural.py): all T*B inputs are projected in one (T*B, I+1) x (I+1, 4H) matrix product
+before the time loop, the biases folded in as a row of the weight matrix against a column of
+ones, straight into the (T, B, 4H) gate buffer; each step then adds one recurrent product to its
+contiguous (B, 4H) block and updates it in place, into preallocated buffers. NumPy's float32
+tanh is not vectorised on this machine kind (about 5 ns a value, against 2 for exp), so
+``lstm_forward`` computes every activation through exp:
+
+    sigmoid(a) = 1 / (1 + exp(-a))          tanh(a) = 2 / (1 + exp(-2a)) - 1
+
+with the rows of the weights and biases scaled once per call by -1 (i, f, o) and -2 (g), exact
+in binary, so the buffer holds -a and -2a ready for one exp over all four gates. Both forms are
+stable at +/-1000: exp overflows to inf and 1 / (1 + inf) = 0 is the right limit (the overflow
+flag is silenced on purpose). The price: a tanh near 0 keeps its absolute accuracy (about one
+unit in the last place of 1) but not its relative one, which is all the cell update and its
+gradients need; the stable ``seqml.numerics.sigmoid`` is the one to use when a tiny probability
+itself matters. ``lstm_step`` (one cell, for the demo) keeps the single-tanh form
+sigmoid(a) = 0.5 * (1 + tanh(a / 2)). ``lstm_backward`` works per step in preallocated scratch
+buffers, the three cell-gradient gates (i, f, g) in one broadcast product. Nothing is cached on
+``LSTMParams``, so a weight updated in place is used by the next call.
 
 References: Hochreiter and Schmidhuber, "Long short-term memory" (Neural Computation, 1997);
 Gers, Schmidhuber and Cummins, "Learning to forget" (2000) for the forget gate; Jozefowicz,
@@ -94,14 +100,15 @@ class LSTMParams:
         return self.weight_hh.dtype
 
     def scaled_weights(self) -> tuple[np.ndarray, np.ndarray]:
-        """[W_ih | b_ih + b_hh] (4H, I + 1) and W_hh (4H, H), sigmoid-gate rows (i, f, o) halved.
+        """[W_ih | b_ih + b_hh] (4H, I + 1) and W_hh (4H, H), rows scaled by -1 (i, f, o), -2 (g).
 
+        The gate buffer then holds -a (sigmoid gates) and -2a (candidate), ready for exp.
         Made afresh on every call, never cached: an in-place update of a weight (an optimiser
         step) is seen by the next forward, just as the backward pass sees it.
         """
         H = self.hidden_size
-        scale = np.full((4 * H, 1), 0.5, dtype=self.dtype)
-        scale[2 * H : 3 * H] = 1.0  # g keeps its tanh
+        scale = np.full((4 * H, 1), -1.0, dtype=self.dtype)
+        scale[2 * H : 3 * H] = -2.0  # g: tanh(a) = 2 / (1 + exp(-2a)) - 1
         bias = (self.bias_ih + self.bias_hh)[:, None]
         input_weights = np.concatenate([self.weight_ih, bias], axis=1) * scale
         return input_weights, np.ascontiguousarray(self.weight_hh * scale)
@@ -330,7 +337,7 @@ def lstm_forward(
     x_ones = np.empty((T * B, n_in + 1), dtype=dtype)
     x_ones[:, :n_in] = x.reshape(T * B, n_in)
     x_ones[:, n_in] = 1
-    input_weights, weight_hh = params.scaled_weights()  # i, f, o rows halved, once per call
+    input_weights, weight_hh = params.scaled_weights()  # -a and -2a, once per call
     gates = (x_ones @ input_weights.T).reshape(T, B, 4 * H)
 
     hidden = np.empty((T, B, H), dtype=dtype)
@@ -339,21 +346,34 @@ def lstm_forward(
     recurrent = np.empty((4 * H, B), dtype=dtype)  # scratch for W_hh h_{t-1}^T
     product = np.empty((B, H), dtype=dtype)  # scratch for i * g
     h, c = h0, c0
-    for t in range(T):
-        a = gates[t]  # (B, 4H), already holds x_t W_ih^T + b
-        # W_hh h^T with the tall weight on the left: with one thread, 183 us plus 22 us for the
-        # transposed add, against 204 us for h W_hh^T at B=32, H=256; with two threads OpenBLAS
-        # runs this shape 1.5x faster than the other one.
-        np.matmul(weight_hh, h.T, out=recurrent)
-        a += recurrent.T
-        _activate(a, H)
-        c_t = cells[t]
-        np.multiply(a[:, H : 2 * H], c, out=c_t)  # f * c_{t-1}
-        np.multiply(a[:, :H], a[:, 2 * H : 3 * H], out=product)  # i * g
-        c_t += product
-        np.tanh(c_t, out=tanh_cells[t])
-        np.multiply(a[:, 3 * H :], tanh_cells[t], out=hidden[t])  # h_t = o * tanh(c_t)
-        h, c = hidden[t], c_t
+    # exp(-a) overflows to inf for a below about -88 (float32): 1 / (1 + inf) = 0 is then the
+    # right sigmoid, so the overflow flag is expected and silenced, not a fault.
+    with np.errstate(over="ignore"):
+        for t in range(T):
+            a = gates[t]  # (B, 4H): -a_i, -a_f, -2 a_g, -a_o, input part and biases so far
+            # W_hh h^T with the tall weight on the left: with one thread, 183 us plus 22 us for
+            # the transposed add, against 204 us for h W_hh^T at B=32, H=256; with two threads
+            # OpenBLAS runs this shape 1.5x faster than the other one.
+            np.matmul(weight_hh, h.T, out=recurrent)
+            a += recurrent.T
+            np.exp(a, out=a)
+            a += 1
+            np.divide(1, a, out=a)  # i, f, o = 1 / (1 + exp(-a)); the g block needs 2x - 1
+            g = a[:, 2 * H : 3 * H]
+            g *= 2
+            g -= 1
+            c_t = cells[t]
+            np.multiply(a[:, H : 2 * H], c, out=c_t)  # f * c_{t-1}
+            np.multiply(a[:, :H], g, out=product)  # i * g
+            c_t += product
+            tanh_c = tanh_cells[t]
+            np.multiply(c_t, -2, out=tanh_c)
+            np.exp(tanh_c, out=tanh_c)
+            tanh_c += 1
+            np.divide(2, tanh_c, out=tanh_c)
+            tanh_c -= 1  # tanh(c_t) = 2 / (1 + exp(-2 c_t)) - 1
+            np.multiply(a[:, 3 * H :], tanh_c, out=hidden[t])  # h_t = o * tanh(c_t)
+            h, c = hidden[t], c_t
     return LSTMForward(x, h0, c0, hidden, cells, tanh_cells, gates)
 
 
@@ -381,6 +401,10 @@ def lstm_backward(
     d_pre = np.empty((T, B, 4 * H), dtype=dtype)  # gradient on the pre-activations a_t
     hidden_grads = np.empty_like(hidden)
     cell_grads = np.empty_like(hidden)
+    # Scratch, reused by every step: the local derivative of each gate times the factor its
+    # gradient meets (g, c_{t-1}, i, tanh(c_t)), and two (B, H) temporaries.
+    local = np.empty((B, 4, H), dtype=dtype)
+    scratch = np.empty((B, H), dtype=dtype)
     for t in range(T - 1, -1, -1):
         gate = forward.gates[t]
         i, f, g, o = gate[:, :H], gate[:, H : 2 * H], gate[:, 2 * H : 3 * H], gate[:, 3 * H :]
@@ -390,16 +414,28 @@ def lstm_backward(
         dh = np.add(dL_dh[t], carry_h, out=hidden_grads[t])
         # Step 2: h_t = o * tanh(c_t) sends gradient to o and, through tanh, to c_t, which
         # also receives dc_{t+1} * f_{t+1} from the next step (carry_c).
-        dc = np.add(carry_c, dh * o * (1 - tanh_c * tanh_c), out=cell_grads[t])
+        np.multiply(tanh_c, tanh_c, out=scratch)
+        np.subtract(1, scratch, out=scratch)  # 1 - tanh(c_t)^2
+        scratch *= o
+        dc = np.multiply(dh, scratch, out=cell_grads[t])
+        dc += carry_c
         # Step 3: through each gate's nonlinearity; sigmoid' = s(1 - s), tanh' = 1 - tanh^2.
-        da = d_pre[t]
-        da[:, 3 * H :] = dh * tanh_c * o * (1 - o)
-        da[:, :H] = dc * g * i * (1 - i)
-        da[:, H : 2 * H] = dc * c_prev * f * (1 - f)
-        da[:, 2 * H : 3 * H] = dc * i * (1 - g * g)
+        flat = local.reshape(B, 4 * H)
+        np.subtract(1, gate, out=flat)
+        flat *= gate  # s(1 - s), right for i, f and o
+        local_g = local[:, 2]
+        np.multiply(g, g, out=local_g)
+        np.subtract(1, local_g, out=local_g)  # 1 - g^2
+        local[:, 0] *= g  # da_i = dc * g * i(1 - i)
+        local[:, 1] *= c_prev  # da_f = dc * c_{t-1} * f(1 - f)
+        local_g *= i  # da_g = dc * i * (1 - g^2)
+        local[:, 3] *= tanh_c  # da_o = dh * tanh(c_t) * o(1 - o)
+        da = d_pre[t].reshape(B, 4, H)
+        np.multiply(local[:, :3], dc[:, None, :], out=da[:, :3])
+        np.multiply(local[:, 3], dh, out=da[:, 3])
         # Step 4: what flows to step t-1: the cell through the forget gate, h through W_hh.
-        carry_c = dc * f
-        carry_h = da @ params.weight_hh
+        carry_c = np.multiply(dc, f, out=carry_c)
+        np.matmul(d_pre[t], params.weight_hh, out=carry_h)
     # Step 5: weights are shared over time, so their gradients sum over steps: stacking the
     # steps turns each sum into one matrix product.
     d_flat = d_pre.reshape(T * B, 4 * H)

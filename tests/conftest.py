@@ -54,3 +54,34 @@ def run(db_path: Path):
         return runner.invoke(cli, ["--db", str(db_path), *args], input=input, env={**TEST_ENV, **(env or {})})
 
     return invoke
+
+
+# The two training demos take seconds each at their defaults, and several modules (the CLI, the
+# views, the packs' term demos) run them with the same parameters and seed. A run is a pure
+# function of (demo, parameters, seed, corpus): test_demo_train.py and test_demo_seq2seq.py prove
+# that by running the defaults twice, uncached. Elsewhere the first run of a combination is kept
+# for the session, so each combination trains once; the other demos always run for real.
+TRAINING_DEMOS = ("train", "seq2seq")
+_training_runs: dict[tuple, object] = {}
+
+
+@pytest.fixture
+def training_runs_once(monkeypatch: pytest.MonkeyPatch):
+    """Patch ``glossary.demos.run_demo`` to run each training-demo combination once per session.
+
+    A run given a progress callback (a terminal) always runs, so its calls are real.
+    """
+    import glossary.demos as demos_module
+
+    real_run_demo = demos_module.run_demo
+
+    def run_demo(name, raw, seed, corpus_text=None, progress=None):
+        if name not in TRAINING_DEMOS or progress is not None:
+            return real_run_demo(name, raw, seed, corpus_text, progress)
+        key = (name, tuple(sorted((key, str(value)) for key, value in raw.items())), seed, corpus_text)
+        if key not in _training_runs:
+            _training_runs[key] = real_run_demo(name, raw, seed, corpus_text, progress)
+        return _training_runs[key]
+
+    monkeypatch.setattr(demos_module, "run_demo", run_demo)
+    return run_demo

@@ -32,6 +32,11 @@ NAMES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _training_demos_run_once(training_runs_once) -> None:
+    """The training demos train once per parameter set and seed in the session (see conftest)."""
+
+
 def invoke(*args: str, input: bytes | str | None = None):
     """Run the CLI in-process as a user on an 80-column, colourless terminal."""
     return CliRunner().invoke(cli, list(args), input=input, env=ENV)

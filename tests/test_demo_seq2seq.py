@@ -71,9 +71,12 @@ def test_progress_runs_through_both_trainings(default):
 
 
 def test_result_is_reproducible_and_json_ready(default):
-    again = go()
-    np.testing.assert_array_equal(default[0].runs[0].losses, again.runs[0].losses)
-    assert default[0].examples == again.examples
+    # Reproducibility does not depend on the length of the run: 40 steps twice from one seed,
+    # instead of training the defaults a second time.
+    first, again = go(steps=40), go(steps=40)
+    for ours, theirs in zip(first.runs, again.runs, strict=True):
+        np.testing.assert_array_equal(ours.losses, theirs.losses)
+    assert first.examples == again.examples
     json.dumps(to_jsonable(default[0]), allow_nan=False)
 
 

@@ -78,12 +78,14 @@ def test_progress_counts_every_step_of_both_runs_and_finishes_at_the_total(defau
 
 
 def test_the_result_is_reproducible_and_json_ready(default):
-    result, _ = default
-    again = go()
+    # Reproducibility does not depend on the length of the run: 60 steps (past the unclipped
+    # run's blow-up) twice from one seed, instead of training the defaults a second time.
+    result, again = go(steps=60), go(steps=60)
+    assert result.runs[0].blow_up_step is not None  # the non-finite path is compared too
     for ours, theirs in zip(result.runs, again.runs, strict=True):
         np.testing.assert_array_equal(ours.losses, theirs.losses)
         assert ours.samples == theirs.samples
-    text = json.dumps(to_jsonable(result), allow_nan=False)
+    text = json.dumps(to_jsonable(default[0]), allow_nan=False)
     assert '"blow_up_step": ' in text and '"losses": [' in text
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from rich.console import Console
 
-from glossary.demos import DemoFailure, run_demo, run_term_demo
+import glossary.demos
+from glossary.demos import DemoFailure, run_term_demo
 from glossary.render.charts import (
     LogBarChart,
     bar,
@@ -33,6 +34,16 @@ from seqml.demos.lstm_step import LSTMStepResult
 from seqml.demos.ngram import NgramPrediction, NgramResult
 from seqml.demos.rnn_unroll import RNNUnrollResult
 from seqml.next_item import NextItemResult, Prediction
+
+
+@pytest.fixture(autouse=True)
+def _training_demos_run_once(training_runs_once) -> None:
+    """The training demos train once per parameter set and seed in the session (see conftest)."""
+
+
+def run_demo(name: str, raw: dict, seed: int):
+    """``glossary.demos.run_demo`` as patched for this test (training demos run once a session)."""
+    return glossary.demos.run_demo(name, raw, seed)
 
 
 def render(renderable, width: int = 100) -> str:
@@ -315,6 +326,7 @@ def test_a_term_demo_that_cannot_run_is_drawn_as_one_line() -> None:
     assert "no demo 'nope'" in render(demo_view(run_term_demo("nope", {}, seed=0)))
 
 
+@pytest.mark.slow  # trains the training demos once per term that sets its own parameters
 def test_every_term_demo_in_the_bundled_packs_runs_and_renders() -> None:
     from glossary.packs import load_packs
     from glossary.schema import bundled_pack_paths
