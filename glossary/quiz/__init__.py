@@ -5,6 +5,8 @@ package, registered in ``MAKERS`` (and, for a computed one, in ``COMPUTED``). Th
 ``base`` (records, ratings, shuffling), ``bank`` (the content indexed), ``words`` (questions on
 words and links), ``computed`` (numbers from a live ``seqml`` model; NumPy is imported inside
 each maker, so quizzing on words never loads it) and ``grading`` (reading and judging answers).
+Modules here import ``glossary.model`` and each other (``base`` first, never this package's
+``__init__``), and ``seqml`` lazily; never the store, click or rich.
 """
 
 from __future__ import annotations

@@ -2,14 +2,17 @@
 
     P(w_1 .. w_T) ~= prod_t P(w_t | w_{t-N+1} .. w_{t-1})
 
-One call fits any of them: ``fit(sentences, order, model=...)``. The package is three modules, each
-importing only the one before it:
+One call fits any of them: ``fit(sentences, order, model=...)``. The modules import NumPy and each
+other only downwards (``base`` imports nothing of the package; nothing imports this ``__init__``):
 
     base      tokenize, padding, base-V n-gram keys, ``count_ngrams``, ``LanguageModel`` (scoring,
               top-k, perplexity, sampling)
     counted   the NLTK ``nltk.lm`` models over raw counts (``MLEModel``, ``LidstoneModel``,
               ``WittenBellModel``, ``KneserNeyModel``), matching NLTK to 1e-10
     kenlm     interpolated modified Kneser-Ney as KenLM's ``lmplz`` builds it, ARPA write and read
+    keys      n-gram keys wider than 64 bits (orders up to 6 on vocabularies past 50,000 words)
+    stream    the same estimator over a corpus read in chunks, memory bounded by the model
+    arpa      an ARPA model loaded and queried as the ``kenlm`` module scores it
 
 Each module's docstring gives its equations and references.
 """
