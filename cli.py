@@ -418,7 +418,7 @@ def show(store: Store, term: str, with_demo: bool, seed: int, as_json: bool) -> 
       glossary show 2-gram --json
     """
     card = store.card(term)
-    _note_lookup(store, card.term.slug)
+    store.note_lookup(card.term.slug)
     emit(card, as_json)
     if with_demo and not as_json:
         found = card.term
@@ -1117,17 +1117,6 @@ def _zone() -> tzinfo | None:
     from glossary.clock import zone
 
     return zone()
-
-
-def _note_lookup(store: Store, slug: str) -> None:
-    """Remember the lookup for the quiz (new terms looked up come sooner); never fails a lookup."""
-    from glossary.clock import ClockError, now
-    from glossary.record import note_lookup
-
-    try:
-        note_lookup(store.conn, slug, now())
-    except ClockError:
-        return
 
 
 def _local_now() -> datetime:

@@ -264,21 +264,6 @@ def suspended_cards(conn: sqlite3.Connection) -> dict[CardId, str]:
     }
 
 
-def note_lookup(conn: sqlite3.Connection, slug: str, now: datetime) -> None:
-    """Remember that the learner opened a term (one small write; the quiz introduces it sooner).
-
-    Best effort: a read-only or busy store skips the note rather than fail or delay a lookup.
-    """
-    import sqlite3
-
-    try:
-        conn.execute("PRAGMA synchronous = NORMAL")  # a lookup note is not worth an fsync
-        conn.execute("PRAGMA busy_timeout = 50")
-        conn.execute("INSERT OR REPLACE INTO lookups VALUES (?, ?)", (slug, iso(now)))
-    except sqlite3.OperationalError:
-        return
-
-
 def looked_up(conn: sqlite3.Connection) -> list[str]:
     """Terms the learner opened with ``show``, most recent first."""
     return [row[0] for row in conn.execute("SELECT slug FROM lookups ORDER BY looked_up_at DESC, slug")]

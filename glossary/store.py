@@ -8,6 +8,7 @@ half-way, and a learner's own terms and progress survive every re-sync of the bu
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from typing import TYPE_CHECKING
@@ -141,6 +142,33 @@ class Store:
                 return Resolution(slug, query, "matched")
             raise NotFound(query, self.suggest(query))
         return resolution
+
+    def note_lookup(self, slug: str) -> None:
+        """Remember that the learner opened a term, so the quiz introduces it sooner (best effort).
+
+        On the lookup path, so it loads nothing and writes only when the note is news: a term
+        already noted, or already being studied, costs one indexed read (the first write of a
+        process costs a few milliseconds of WAL set-up). The time is SQLite's own clock (or
+        ``GLOSSARY_NOW`` as given, converted to UTC by SQLite), in the record's format; a read-only
+        or busy store skips the note rather than fail or delay the lookup.
+        """
+        moment = os.environ.get("GLOSSARY_NOW") or "now"
+        try:
+            known = self.conn.execute(
+                "SELECT 1 FROM lookups WHERE slug = ?1 UNION ALL SELECT 1 FROM cards WHERE slug = ?1 LIMIT 1",
+                (slug,),
+            ).fetchone()
+            if known:
+                return
+            self.conn.execute("PRAGMA synchronous = NORMAL")  # a lookup note is not worth an fsync
+            self.conn.execute("PRAGMA busy_timeout = 50")
+            self.conn.execute(
+                "INSERT OR REPLACE INTO lookups VALUES "
+                "(?, coalesce(strftime('%Y-%m-%dT%H:%M:%S+00:00', ?), strftime('%Y-%m-%dT%H:%M:%S+00:00')))",
+                (slug, moment),
+            )
+        except sqlite3.Error:
+            return
 
     # ---- what each lookup command shows: one call, one record
 

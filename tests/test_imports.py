@@ -20,6 +20,9 @@ HEAVY = (
     "rich.syntax",
     "seqml",
     "difflib",
+    "glossary.record",  # the learner's record and the quiz engine are not a lookup's business
+    "glossary.quiz",
+    "matplotlib",
 )
 
 PROBE = """

@@ -232,7 +232,12 @@ def test_a_looked_up_term_is_introduced_before_one_never_looked_at(store: Store,
     untouched = [p.slug for p in plan_session(store.conn, bank, T0, 10)]
     last = list(bank.introduction_order())[-1]
     assert last not in untouched
-    record.note_lookup(store.conn, last, T0)
+    with_clock = {"GLOSSARY_NOW": T0.isoformat()}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in with_clock.items():
+            patch.setenv(key, value)
+        store.note_lookup(last)
+    assert store.conn.execute("SELECT looked_up_at FROM lookups").fetchone()[0] == record.iso(T0)
     assert plan_session(store.conn, bank, T0, 10)[0].slug == last
 
 
