@@ -10,6 +10,7 @@ each maker, so quizzing on words never loads it) and ``grading`` (reading and ju
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from glossary.quiz import computed, words
@@ -73,4 +74,5 @@ def make_question(bank: Bank, card: CardId, rng: Rng) -> Question | None:
     """The question for a card, or None when the content no longer supports it."""
     if card.slug not in bank.terms or card.qtype not in MAKERS:
         return None
-    return MAKERS[card.qtype](bank, card.slug, rng)
+    question = MAKERS[card.qtype](bank, card.slug, rng)
+    return None if question is None else replace(question, subject=bank.terms[card.slug].name)
