@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from glossary.quiz import computed, words
+from glossary.quiz import computed, computed_models, words
 from glossary.quiz.base import QTYPES
 
 if TYPE_CHECKING:
@@ -30,6 +30,11 @@ COMPUTED: dict[str, Maker] = {
     "n-gram": computed.computed_next_word,
     "vanishing-gradient-problem": computed.computed_spectral,
     "forget-gate": computed.computed_forget_gate,
+    "softmax": computed_models.computed_temperature,
+    "attention": computed_models.computed_attention,
+    "beam-search": computed_models.computed_beam,
+    "gated-recurrent-unit": computed_models.computed_update_gate,
+    "learning-rate": computed_models.computed_divergence,
 }
 COMPUTED_SLUGS = frozenset(COMPUTED)
 

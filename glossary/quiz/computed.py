@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from glossary.model import lookup_key
-from glossary.quiz.base import MULTIPLE_CHOICE, Option, Question, quoted, shuffled
+from glossary.quiz.base import MULTIPLE_CHOICE, Option, Question, fold_text, quoted, shuffled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,11 +33,12 @@ def _np_rng(rng: Rng) -> np.random.Generator:
 
 
 def _number_options(values: Sequence[tuple[str, str]], answer: str, rng: Rng) -> tuple[Option, ...]:
-    """Shuffle (text, slug) options, dropping any whose text repeats an earlier one."""
+    """Shuffle (text, slug) options, dropping any that reads as an earlier one: a typed answer is
+    matched with signs and punctuation ignored, so "-0.05" and "0.05" cannot both be offered."""
     unique: dict[str, tuple[str, str]] = {}
     for text, slug in values:
-        unique.setdefault(text, (text, slug))
-    if answer not in unique:
+        unique.setdefault(fold_text(text), (text, slug))
+    if unique.get(fold_text(answer), ("",))[0] != answer:
         raise ValueError("the answer must be among the options")
     return tuple(Option(text, slug) for text, slug in shuffled(rng, list(unique.values())))
 
@@ -136,8 +137,8 @@ def computed_bigram_count(bank: Bank, slug: str, rng: Rng) -> Question:
 def _first_unique(candidates: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
     result: dict[str, tuple[str, str]] = {}
     for text, slug in candidates:
-        if text not in result and len(result) < count:
-            result[text] = (text, slug)
+        if fold_text(text) not in result and len(result) < count:
+            result[fold_text(text)] = (text, slug)
     return list(result.values())
 
 
