@@ -799,12 +799,28 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     _print(stats_view(result))
 
 
+def _pause(console: Console, text: str) -> None:
+    """At a terminal, wait for Enter so the screen above can be read first. Piped input is
+    never paused on: its lines are the tour's answers, and a pause would swallow one."""
+    if not sys.stdin.isatty():
+        return
+    console.print(text, style="dim", end=" ", highlight=False)
+    try:
+        input()
+    except EOFError:
+        console.print()
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("term", default="lstm")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the demo and questions.")
 @click.pass_context
 def tour(ctx: click.Context, term: str, seed: int) -> None:
-    """A guided first run: a term's card, its live demo, then three questions on it.
+    """A guided first run: a term's card, Enter, its live demo, Enter, then three questions.
+
+    The questions place the term among its links, work with its numbers and recall it from
+    its definition; they count as practice, so no card is scheduled yet. At a terminal the tour
+    waits for Enter between steps; with piped input it does not (each line is an answer).
 
     \b
     Examples:
@@ -813,22 +829,24 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     """
     from glossary.planning import tour_cards
     from glossary.render.cards import term_card
+    from glossary.render.quiz import next_steps_view, tour_intro_view
 
     _now()  # a malformed GLOSSARY_NOW is reported before anything is shown
     store = _store(ctx)
     slug = store.find(term).slug
-    found = store.term(slug)
-    console = _console()
+    found, console = store.term(slug), _console()
     console.print(term_card(found, store.links_of(slug)))
     if found.demo:
         from glossary.demos import run_term_demo
         from glossary.render.demos import demo_view
 
-        console.print()
+        _pause(console, "\nPress Enter for its live demo.")
         console.print(demo_view(run_term_demo(found.demo, found.demo_params, seed)))
+    _pause(console, f"\nPress Enter for three questions on {found.name}.")
     bank = _bank(store)
-    click.echo(f"\nNow three questions on {found.name}.")
-    _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False)
+    console.print(tour_intro_view(found.name))
+    _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False, practice=True)
+    console.print(next_steps_view(slug))
 
 
 @cli.command(context_settings=CONTEXT)

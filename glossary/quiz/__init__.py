@@ -30,6 +30,7 @@ COMPUTED: dict[str, Maker] = {
     "n-gram": computed.computed_next_word,
     "vanishing-gradient-problem": computed.computed_spectral,
     "forget-gate": computed.computed_forget_gate,
+    "long-short-term-memory": computed.computed_forget_gate,  # the gate an LSTM adds, worked out
     "softmax": computed_models.computed_temperature,
     "attention": computed_models.computed_attention,
     "beam-search": computed_models.computed_beam,

@@ -96,7 +96,8 @@ def feedback_view(answered: Answered, rated: bool = True) -> RenderableType:
     lines: list[RenderableType] = [head]
     if answered.lesson:
         lines.append(_t(answered.lesson))
-    lines.append(_t(question.reason))
+    if not answered.lesson or question.reason.rstrip(".").casefold() not in answered.lesson.casefold():
+        lines.append(_t(question.reason))  # a relation's lesson already ends with the reason
     if rated:
         lines.append(rated_line(answered))
     return Group(*lines)
@@ -130,6 +131,24 @@ def summary_view(result: SessionResult, now: datetime, next_due: datetime | None
             lines.append(Text.assemble("  glossary show ", _t(slug)))
     if next_due is not None:
         lines.append(Text(f"Next review {_when(next_due, now)}.", style="dim"))
+    return Group(*lines)
+
+
+def tour_intro_view(name: str) -> Text:
+    """The line before the tour's questions: what they are on and that they schedule nothing."""
+    practice = ". They are practice: nothing is scheduled yet."
+    return Text.assemble("\nNow three questions on ", _t(name), practice)
+
+
+def next_steps_view(slug: str) -> RenderableType:
+    """Where to go after the tour: the quiz, any card, the demos."""
+    rows = (
+        ("glossary quiz", "practise every term, due cards first, new ones a few a day"),
+        ("glossary show TERM", f"read any term's card, such as {slug}"),
+        ("glossary demos", "list every live demo"),
+    )
+    lines = [Text(), Text("Next steps", style="bold")]
+    lines += [Text.assemble("  ", (f"{command:<20}", "cyan"), _t(what)) for command, what in rows]
     return Group(*lines)
 
 
