@@ -773,16 +773,33 @@ def review(ctx: click.Context, count: int, seed: int | None, as_json: bool) -> N
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option(
+    "--fit", "fit", is_flag=True, help="Fit FSRS to your own reviews; show the log-loss before and after."
+)
+@click.option("--save", is_flag=True, help="With --fit: schedule with the fitted parameters from now on.")
 @json_option
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
+def stats(ctx: click.Context, fit: bool, save: bool, as_json: bool) -> None:
     """Your record: reviews, retention, streak, a 7-day forecast, mastery per term, confusions.
+
+    --fit fits FSRS's 21 parameters to your own review log (it needs a few hundred reviews
+    and SciPy: pip install 'seqml-glossary[fit]') and shows how much better they predict your
+    answers; --save then schedules with them.
 
     \b
     Examples:
       glossary stats
       glossary stats --json
+      glossary stats --fit --save
     """
+    if fit or save:
+        from glossary.fitting import fit_learner
+        from glossary.render.stats import fit_json, fit_view
+
+        result = fit_learner(_store(ctx).conn, save=save)
+        if as_json:
+            return _emit_json(fit_json(result, save))
+        return _print(fit_view(result, save))
     from glossary.progress import stats as compute_stats
 
     now = _local_now()

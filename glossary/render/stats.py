@@ -17,6 +17,7 @@ from glossary.render.safe import plain
 from glossary.render.when import due_text
 
 if TYPE_CHECKING:
+    from glossary.fitting import Fit
     from glossary.progress import Stats, TermMastery
 
 BAR_WIDTH = 20
@@ -147,3 +148,40 @@ def stats_view(stats: Stats) -> RenderableType:
     if relation_errors is not None:
         parts += [Text(), relation_errors]
     return Group(*parts)
+
+
+def fit_view(fit: Fit, save: bool) -> RenderableType:
+    """``stats --fit``: the log-loss of FSRS's predictions before and after fitting your reviews."""
+    if fit.reviews < fit.needed:
+        return Text(
+            f"Too few reviews to fit: {fit.reviews} of the {fit.needed} needed (reviews a day or "
+            "more after the card's previous one). Keep studying with FSRS's default parameters."
+        )
+    gain = (fit.before - fit.after) / fit.before if fit.before else 0.0
+    lines = [
+        Text(f"Fitted FSRS to {fit.reviews} of your reviews.", style="bold"),
+        Text(
+            f"Log-loss of the predicted recall: {fit.before:.4f} with FSRS's defaults, "
+            f"{fit.after:.4f} with your own parameters ({gain:.1%} lower)."
+        ),
+    ]
+    if save and fit.after < fit.before:
+        lines.append(Text("Saved: your cards are scheduled with your own parameters from now on."))
+    elif fit.after < fit.before:
+        lines.append(Text("Not saved; schedule with them: glossary stats --fit --save", style="dim"))
+    else:
+        lines.append(Text("FSRS's defaults already fit you as well: nothing to save.", style="dim"))
+    return Group(*lines)
+
+
+def fit_json(fit: Fit, save: bool) -> dict:
+    """``stats --fit --json``."""
+    enough = fit.reviews >= fit.needed
+    return {
+        "reviews": fit.reviews,
+        "needed": fit.needed,
+        "log_loss_before": fit.before if enough else None,
+        "log_loss_after": fit.after if enough else None,
+        "parameters": list(fit.parameters) if enough else None,
+        "saved": bool(save and enough and fit.after < fit.before),
+    }
