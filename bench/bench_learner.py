@@ -8,7 +8,7 @@ multiplies S by 1 + (g - 1)(2 - p) with the card's hidden growth g (log-normal a
 p the recall it just made (a hard recall strengthens more), and a lapse cuts S to 40% (at least 8 days).
 A new card is answered right with a hidden first-sight probability (Beta(3, 2)).
 
-Each simulated day has two sessions (09:00 and 19:00 UTC). Each plans with
+Each simulated day has four sessions (08:00, 12:00, 16:00 and 20:00 UTC). Each plans with
 ``glossary.planning.plan_session`` and runs with ``glossary.session.run_session`` on the
 injected clock, answering as a pipe would: ``"<n> good"`` when the learner recalls (with its
 true probability), a wrong option otherwise. Reported per desired retention: the measured
