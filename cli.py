@@ -1336,16 +1336,33 @@ def review(ctx: click.Context, count: int, seed: int | None, as_json: bool) -> N
 
 
 @cli.command(context_settings=CONTEXT)
+@click.option(
+    "--fit", "fit", is_flag=True, help="Fit FSRS to your own reviews; show the log-loss before and after."
+)
+@click.option("--save", is_flag=True, help="With --fit: schedule with the fitted parameters from now on.")
 @json_option
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
+def stats(ctx: click.Context, fit: bool, save: bool, as_json: bool) -> None:
     """Your record: reviews, retention, streak, a 7-day forecast, mastery per term, confusions.
+
+    --fit fits FSRS's 21 parameters to your own review log (it needs a few hundred reviews
+    and SciPy: pip install 'seqml-glossary[fit]') and shows how much better they predict your
+    answers; --save then schedules with them.
 
     \b
     Examples:
       glossary stats
       glossary stats --json
+      glossary stats --fit --save
     """
+    if fit or save:
+        from glossary.fitting import fit_learner
+        from glossary.render.stats import fit_json, fit_view
+
+        result = fit_learner(_store(ctx).conn, save=save)
+        if as_json:
+            return _emit_json(fit_json(result, save))
+        return _print(fit_view(result, save))
     from glossary.progress import stats as compute_stats
 
     now = _local_now()
@@ -1362,12 +1379,32 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     _print(stats_view(result))
 
 
+def _pause(console: Console, text: str) -> None:
+    """At a terminal, wait for Enter so the screen above can be read first. Piped input is
+    never paused on: its lines are the tour's answers, and a pause would swallow one."""
+    if not sys.stdin.isatty():
+        return
+    from rich.text import Text
+
+    from glossary.render.safe import plain
+
+    console.print(Text(plain(text), style="dim"), end=" ")  # a term's name is stored text: never markup
+    try:
+        input()
+    except EOFError:
+        console.print()
+
+
 @cli.command(context_settings=CONTEXT)
 @click.argument("term", default="lstm", type=TERM)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the demo and questions.")
 @click.pass_context
 def tour(ctx: click.Context, term: str, seed: int) -> None:
-    """A guided first run: a term's card, its live demo, then three questions on it.
+    """A guided first run: a term's card, Enter, its live demo, Enter, then three questions.
+
+    The questions place the term among its links, work with its numbers and recall it from
+    its definition; they count as practice, so no card is scheduled yet. At a terminal the tour
+    waits for Enter between steps; with piped input it does not (each line is an answer).
 
     \b
     Examples:
@@ -1376,24 +1413,24 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     """
     from glossary.planning import tour_cards
     from glossary.render.cards import term_card
+    from glossary.render.quiz import next_steps_view, tour_intro_view
 
     _now()  # a malformed GLOSSARY_NOW is reported before anything is shown
     store = _store(ctx)
     slug = store.find(term).slug
-    found = store.term(slug)
-    console = _console()
+    found, console = store.term(slug), _console()
     console.print(term_card(found, store.links_of(slug)))
     if found.demo:
         from glossary.demos import run_term_demo
         from glossary.render.demos import demo_view
 
-        console.print()
+        _pause(console, "\nPress Enter for its live demo.")
         console.print(demo_view(run_term_demo(found.demo, found.demo_params, seed)))
+    _pause(console, f"\nPress Enter for three questions on {found.name}.")
     bank = _bank(store)
-    from glossary.render.safe import plain
-
-    click.echo(f"\nNow three questions on {plain(found.name)}.")
-    _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False)
+    console.print(tour_intro_view(found.name))
+    _run_quiz(ctx, store, bank, tour_cards(bank, slug), seed, as_json=False, practice=True)
+    console.print(next_steps_view(slug))
 
 
 @cli.command(context_settings=CONTEXT)

@@ -44,6 +44,7 @@ INTRO_SPREAD = 4  # a term's next question type comes about this many terms late
 CONFUSION_TYPES = ("define", "meaning", "example", "recall")
 CONFUSION_WINDOW = timedelta(days=7)  # older mix-ups no longer pull their terms forward
 TOUR_TYPES = ("define", "relation", "computed", "example", "abbreviation", "meaning", "recall")
+TOUR_SLOTS = (("relation",), ("computed", "example", "abbreviation", "meaning"), ("recall",))
 COMPUTED_SHARE = 5  # one question in this many is a computed one, where terms have one
 
 
@@ -241,6 +242,16 @@ def content_has(bank: Bank, card: CardId) -> bool:
 
 
 def tour_cards(bank: Bank, slug: str, count: int = 3) -> list[PlannedCard]:
-    """The guided tour's questions on one term: recognise it, place it in the graph, then use it."""
+    """The guided tour's questions on one term, none answered by the screen right above it:
+    place it in the graph (relation), use it (a computed question, else another kind), then
+    recall it from its definition. Types the term lacks are replaced from ``TOUR_TYPES``."""
     kinds = available(bank, slug)
-    return [PlannedCard(CardId(slug, t), "tour") for t in TOUR_TYPES if t in kinds][:count]
+    chosen: list[str] = []
+    for slot in TOUR_SLOTS:
+        found = next((t for t in slot if t in kinds and t not in chosen), None)
+        if found:
+            chosen.append(found)
+    chosen += [t for t in TOUR_TYPES if t in kinds and t not in chosen]
+    order = [t for slot in TOUR_SLOTS for t in slot]
+    picked = sorted(chosen[:count], key=lambda t: order.index(t) if t in order else len(order))
+    return [PlannedCard(CardId(slug, t), "tour") for t in picked]

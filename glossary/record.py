@@ -58,18 +58,22 @@ class Recorded:
 
 
 @lru_cache(maxsize=8)
-def scheduler(desired_retention: float = 0.9, maximum_interval: int = 36500) -> fsrs.Scheduler:
-    """FSRS with the learner's retention and longest interval, and no fuzz (seeded sessions repeat)."""
+def scheduler(
+    desired_retention: float = 0.9, maximum_interval: int = 36500, parameters: tuple[float, ...] = ()
+) -> fsrs.Scheduler:
+    """FSRS with the learner's retention, longest interval and (when fitted) parameters, and no
+    fuzz (seeded sessions repeat)."""
     import fsrs
 
+    extra = {"parameters": parameters} if parameters else {}
     return fsrs.Scheduler(
-        desired_retention=desired_retention, maximum_interval=maximum_interval, enable_fuzzing=False
+        desired_retention=desired_retention, maximum_interval=maximum_interval, enable_fuzzing=False, **extra
     )
 
 
 def scheduler_for(settings: Settings) -> fsrs.Scheduler:
     """The scheduler the learner's settings ask for."""
-    return scheduler(settings.desired_retention, settings.maximum_interval)
+    return scheduler(settings.desired_retention, settings.maximum_interval, settings.parameters)
 
 
 def stable_int(text: str) -> int:

@@ -19,6 +19,7 @@ from glossary.clock import now as clock_now
 from glossary.quiz import make_question
 from glossary.quiz.base import AGAIN
 from glossary.quiz.grading import grade, read_rating, read_reply
+from glossary.quiz.teaching import explain_pick
 from glossary.record import Recorded, preview_dues, record_answer, rerate_answer, undo_answer
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Answered:
     grade: Grade
     response_ms: int | None
     recorded: Recorded
+    lesson: str = ""  # after a wrong pick: what the picked term is and how it relates to the answer
 
     @property
     def recalled(self) -> bool:
@@ -169,7 +171,8 @@ def _answer(
     dues = preview_dues(context.conn, question.card_id, now, context.settings) if screen else {}
     recorded = record_answer(context.conn, question, verdict, now, response_ms, context.session,
                              context.settings, context.practice)  # fmt: skip
-    answered = Answered(question, verdict, response_ms, recorded)
+    lesson = "" if verdict.correct else explain_pick(context.bank, question, verdict.chosen_slug)
+    answered = Answered(question, verdict, response_ms, recorded, lesson)
     result.answered.append(answered)
     context.io.feedback(answered, final=not screen)
     if not screen:

@@ -63,6 +63,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("maximum-interval", int, 36500, 1, 36500, "Longest interval between two reviews, in days."),
 )
 BY_KEY = {setting.key: setting for setting in SETTINGS}
+PARAMETERS_KEY = "fsrs-parameters"  # written by ``glossary stats --fit --save`` (glossary.fitting)
+
+
+def _parameters(text: str) -> tuple[float, ...]:
+    """Stored FSRS parameters, or () (the defaults) when they are not 21 finite numbers."""
+    import json
+    import math
+
+    try:
+        values = tuple(float(v) for v in json.loads(text))
+    except (ValueError, TypeError):
+        return ()
+    return values if len(values) == 21 and all(math.isfinite(v) for v in values) else ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,7 @@ class Settings:
     reviews_per_day: int = 200
     desired_retention: float = 0.90
     maximum_interval: int = 36500
+    parameters: tuple[float, ...] = ()  # the learner's fitted FSRS parameters; () = FSRS's defaults
 
     def value(self, key: str) -> int | float:
         """The value of a setting by its key (``desired-retention``)."""
@@ -89,9 +103,11 @@ def setting(key: str) -> Setting:
 
 def load(conn: sqlite3.Connection) -> Settings:
     """The learner's settings; a stored value out of range (edited by hand) reads as the default."""
-    values: dict[str, int | float] = {}
+    values: dict = {}
     for key, text in conn.execute("SELECT key, value FROM settings"):
-        if key in BY_KEY:
+        if key == PARAMETERS_KEY:
+            values["parameters"] = _parameters(text)
+        elif key in BY_KEY:
             try:
                 values[key.replace("-", "_")] = BY_KEY[key].parse(text)
             except Invalid:

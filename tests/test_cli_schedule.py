@@ -144,8 +144,8 @@ def test_suspend_and_unsuspend_a_term_or_one_card(run, db_path: Path) -> None:
         and whole.output.startswith("Suspended ")
         and "cards of Long Short-Term" in whole.output
     )
-    bad_type = run("suspend", "lstm:computed")
-    assert bad_type.exit_code == 2 and "has no 'computed' card" in bad_type.output
+    bad_type = run("suspend", "lstm:example")
+    assert bad_type.exit_code == 2 and "has no 'example' card" in bad_type.output
     assert run("suspend", "lstn").exit_code == 1
     plan = run("quiz", "--terms", "lstm", "--n", "5", input="", env=NOW)
     assert plan.exit_code == 1 and "none of these cards is due" in plan.output

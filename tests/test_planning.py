@@ -66,10 +66,16 @@ def test_next_due_is_none_until_a_card_is_reviewed(store: Store, bank: Bank) -> 
 def test_tour_asks_three_kinds_of_question_on_one_term(bank: Bank) -> None:
     cards = tour_cards(bank, "long-short-term-memory")
     assert [str(c.card_id) for c in cards] == [
-        "long-short-term-memory:define",
         "long-short-term-memory:relation",
-        "long-short-term-memory:abbreviation",
+        "long-short-term-memory:computed",
+        "long-short-term-memory:recall",
     ]
+
+
+def test_a_tour_without_a_computed_question_still_places_uses_and_recalls_the_term(bank: Bank) -> None:
+    kinds = [c.card_id.qtype for c in tour_cards(bank, "perplexity")]
+    assert "computed" not in kinds
+    assert kinds[0] == "relation" and kinds[-1] == "recall" and len(set(kinds)) == 3
 
 
 def test_a_peeked_right_answer_does_not_clear_a_confusion(store: Store, bank: Bank) -> None:

@@ -108,7 +108,7 @@ def test_the_mastery_view_never_marks_a_just_failed_term_as_known() -> None:
         view = Stats(1, 1, 1.0, 1, 1, [], [("t", "Topic", [term])], [], [], None)
         out = io.StringIO()
         Console(file=out, width=80, color_system=None).print(mastery_view(view))
-        return out.getvalue().splitlines()[1]
+        return out.getvalue().splitlines()[3]
 
     assert drawn(False).startswith("Topic █") and drawn(True).startswith("Topic ▒")
     assert "missed last time" in drawn(True)

@@ -112,12 +112,12 @@ def test_relation_mitigates_exploding_gradients_is_gradient_clipping(bank: Bank)
         )
     )
     assert question.answer == "gradient clipping", seen
-    assert question.reason == "Gradient clipping mitigates exploding gradient problem."
+    assert question.reason == "Gradient clipping mitigates the exploding gradient problem."
 
 
 def test_forget_gate_relation_asks_what_it_is_part_of(bank: Bank) -> None:
     question = ask(bank, "forget-gate:relation")
-    assert question.prompt == "What is \u201cforget gate\u201d part of?"
+    assert question.prompt == "What is the forget gate part of?"
     assert question.answer_slug == "long-short-term-memory"
 
 

@@ -12,9 +12,10 @@ Modules here import ``glossary.model`` and each other (``base`` first, never thi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from glossary.quiz import computed, words
+from glossary.quiz import computed, computed_models, words
 from glossary.quiz.base import QTYPES
 
 if TYPE_CHECKING:
@@ -31,6 +32,12 @@ COMPUTED: dict[str, Maker] = {
     "n-gram-language-model": computed.computed_next_word,  # a model predicts; an N-gram is words
     "vanishing-gradient-problem": computed.computed_spectral,
     "forget-gate": computed.computed_forget_gate,
+    "long-short-term-memory": computed.computed_forget_gate,  # the gate an LSTM adds, worked out
+    "softmax": computed_models.computed_temperature,
+    "attention": computed_models.computed_attention,
+    "beam-search": computed_models.computed_beam,
+    "gated-recurrent-unit": computed_models.computed_update_gate,
+    "learning-rate": computed_models.computed_divergence,
 }
 COMPUTED_SLUGS = frozenset(COMPUTED)
 
@@ -75,4 +82,5 @@ def make_question(bank: Bank, card: CardId, rng: Rng) -> Question | None:
     """The question for a card, or None when the content no longer supports it."""
     if card.slug not in bank.terms or card.qtype not in MAKERS:
         return None
-    return MAKERS[card.qtype](bank, card.slug, rng)
+    question = MAKERS[card.qtype](bank, card.slug, rng)
+    return None if question is None else replace(question, subject=bank.terms[card.slug].name)

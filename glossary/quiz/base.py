@@ -53,6 +53,7 @@ class Question:
     options: tuple[Option, ...] = ()  # empty for typed recall
     accepted: tuple[str, ...] = ()  # typed recall: every spelling that counts as right
     detail: tuple[str, ...] = ()  # extra lines under the prompt (count tables, vectors)
+    subject: str = ""  # the term's name, for headers (set by ``make_question``)
 
     @property
     def card_id(self) -> CardId:

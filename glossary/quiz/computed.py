@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from glossary.model import lookup_key
-from glossary.quiz.base import MULTIPLE_CHOICE, Option, Question, quoted, shuffled
+from glossary.quiz.base import MULTIPLE_CHOICE, Option, Question, fold_text, quoted, shuffled
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,11 +33,12 @@ def _np_rng(rng: Rng) -> np.random.Generator:
 
 
 def _number_options(values: Sequence[tuple[str, str]], answer: str, rng: Rng) -> tuple[Option, ...]:
-    """Shuffle (text, slug) options, dropping any whose text repeats an earlier one."""
+    """Shuffle (text, slug) options, dropping any that reads as an earlier one: a typed answer is
+    matched with signs and punctuation ignored, so "-0.05" and "0.05" cannot both be offered."""
     unique: dict[str, tuple[str, str]] = {}
     for text, slug in values:
-        unique.setdefault(text, (text, slug))
-    if answer not in unique:
+        unique.setdefault(fold_text(text), (text, slug))
+    if unique.get(fold_text(answer), ("",))[0] != answer:
         raise ValueError("the answer must be among the options")
     return tuple(Option(text, slug) for text, slug in shuffled(rng, list(unique.values())))
 
@@ -89,7 +90,20 @@ def computed_clipping(bank: Bank, slug: str, rng: Rng) -> Question:
     )
 
 
-_WORDS = ("the", "cat", "dog", "sat", "ran", "on", "a", "mat", "log", "big", "red")
+# Sentences a person would write in which some bigram repeats: tokens are not types.
+SENTENCES = (
+    "the cat sat on the mat and the cat slept",
+    "to be or not to be",
+    "a rose is a rose is a rose",
+    "the more you read the more you know",
+    "you know that you know it",
+    "we will we will rock you",
+    "the dog saw the dog in the mirror",
+    "if you can and you can then you can",
+    "she said that she said no",
+    "row row row your boat",
+    "it is what it is",
+)
 
 
 def computed_bigram_count(bank: Bank, slug: str, rng: Rng) -> Question:
@@ -97,16 +111,11 @@ def computed_bigram_count(bank: Bank, slug: str, rng: Rng) -> Question:
     from seqml import ngram
 
     g = _np_rng(rng)
-    while True:
-        length = int(g.integers(6, 10))
-        words = [str(w) for w in g.choice(_WORDS[:6], size=length)]
-        tokens = [w for sentence in ngram.tokenize(" ".join(words)) for w in sentence]
-        counted = ngram.count_ngrams([tokens], 2)
-        # count_ngrams pads with <s> and </s>; the question is about the words alone
-        counts = {k: v for k, v in counted.ngrams(2) if ngram.BOS not in k and ngram.EOS not in k}
-        distinct, total = len(counts), sum(counts.values())
-        if distinct < total:  # only sentences where a bigram repeats teach the difference
-            break
+    tokens = [w for s in ngram.tokenize(SENTENCES[int(g.integers(len(SENTENCES)))]) for w in s]
+    counted = ngram.count_ngrams([tokens], 2)
+    # count_ngrams pads with <s> and </s>; the question is about the words alone
+    counts = {k: v for k, v in counted.ngrams(2) if ngram.BOS not in k and ngram.EOS not in k}
+    distinct, total = len(counts), sum(counts.values())
     sentence = " ".join(tokens)
     answer = str(distinct)
     candidates = [(answer, ""), (str(total), ""), (str(len(tokens)), ""), (str(distinct - 1), "")]
@@ -128,8 +137,8 @@ def computed_bigram_count(bank: Bank, slug: str, rng: Rng) -> Question:
 def _first_unique(candidates: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
     result: dict[str, tuple[str, str]] = {}
     for text, slug in candidates:
-        if text not in result and len(result) < count:
-            result[text] = (text, slug)
+        if fold_text(text) not in result and len(result) < count:
+            result[fold_text(text)] = (text, slug)
     return list(result.values())
 
 
@@ -236,10 +245,15 @@ def computed_forget_gate(bank: Bank, slug: str, rng: Rng) -> Question:
         "What fraction of c_(t-1) does the forget gate keep?",
         answer,
         "",
-        f"f = sigmoid({drive:g} + {bias:g}) = sigmoid({z:g}) = {f:.2f}: "
+        f"f = sigmoid({signed_sum(drive, bias)}) = sigmoid({z:g}) = {f:.2f}: "
         f"it keeps {f:.0%} of the old cell state.",
         options,
     )
+
+
+def signed_sum(first: float, second: float) -> str:
+    """ "-1 - 2", not "-1 + -2": a sum written as a person would."""
+    return f"{first:g} {'-' if second < 0 else '+'} {abs(second):g}"
 
 
 def np_array(value: float):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from glossary.model import Term, lookup_key
 from glossary.quiz.bank import Bank, spellings_of
 from glossary.quiz.base import MASK, MULTIPLE_CHOICE, Option, Question, choice, fold_text, quoted, shuffled
+from glossary.wording import active_clause, bare, noun_phrase, sentence
 
 if TYPE_CHECKING:
     from glossary.quiz.base import Rng
@@ -41,10 +42,10 @@ def first_sentences(text: str, limit: int = 260) -> str:
     flat = " ".join(text.split())
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“(])", flat)
     result = sentences[0]
-    for sentence in sentences[1:]:
-        if len(result) + 1 + len(sentence) > limit:
+    for part in sentences[1:]:
+        if len(result) + 1 + len(part) > limit:
             break
-        result += " " + sentence
+        result += " " + part
     return result if len(result) <= limit + 80 else result[:limit].rsplit(" ", 1)[0] + " …"
 
 
@@ -154,20 +155,20 @@ def make_recall(bank: Bank, slug: str, rng: Rng) -> Question:
     )
 
 
-# Relation questions: (key as read from the subject, question, reason). {s} subject, {a} answer.
-RELATION_WORDING: dict[str, tuple[str, str]] = {
-    "is-a": ("What is {s} a kind of?", "{s} is a kind of {a}."),
-    "has-kind": ("Which of these is a kind of {s}?", "{a} is a kind of {s}."),
-    "part-of": ("What is {s} part of?", "{s} is part of {a}."),
-    "has-part": ("Which of these is part of {s}?", "{a} is part of {s}."),
-    "mitigates": ("What does {s} mitigate?", "{s} mitigates {a}."),
-    "mitigated-by": ("Which of these mitigates {s}?", "{a} mitigates {s}."),
-    "addresses": ("Which problem does {s} address?", "{s} addresses {a}."),
-    "addressed-by": ("Which of these addresses {s}?", "{a} addresses {s}."),
-    "used-in": ("Where is {s} used?", "{s} is used in {a}."),
-    "uses": ("What does {s} use?", "{a} is used in {s}."),
-    "compare": ("Which term is {s} usually compared with?", "{s} is compared with {a}."),
-    "contrast": ("Which term is {s} contrasted with?", "{s} is contrasted with {a}."),
+# Relation questions, by key as read from the subject; {s} is the subject's noun phrase ("an LSTM").
+RELATION_WORDING: dict[str, str] = {
+    "is-a": "What is {s} a kind of?",
+    "has-kind": "Which of these is a kind of {s_bare}?",
+    "part-of": "What is {s} part of?",
+    "has-part": "Which of these is part of {s}?",
+    "mitigates": "What does {s} mitigate?",
+    "mitigated-by": "Which of these mitigates {s}?",
+    "addresses": "Which problem does {s} address?",
+    "addressed-by": "Which of these addresses {s}?",
+    "used-in": "Where is {s} used?",
+    "uses": "What does {s} use?",
+    "compare": "Which term is {s} usually compared with?",
+    "contrast": "Which term is {s} contrasted with?",
 }
 
 
@@ -248,22 +249,18 @@ def make_relation(bank: Bank, slug: str, rng: Rng) -> Question | None:
         )
         if options is None:
             continue
-        subject, answer_name = bank.terms[slug].name, bank.terms[answer].name
-        question, reason = RELATION_WORDING[key]
+        subject = bank.terms[slug]
+        prompt = RELATION_WORDING[key].format(s=noun_phrase(subject), s_bare=bare(subject))
         return Question(
             slug,
             "relation",
-            question.format(s=quoted(subject), a=answer_name),
-            answer_name,
+            prompt[:1].upper() + prompt[1:],
+            bank.terms[answer].name,
             answer,
-            _sentence(reason.format(s=subject, a=answer_name)),
+            sentence(active_clause(key, subject, bank.terms[answer])),
             options,
         )
     return None
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _label_key(label: str) -> str:

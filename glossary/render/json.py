@@ -183,6 +183,7 @@ def answered_json(answered: Answered) -> dict:
         "recalled": answered.grade.recalled,
         "rating": RATING_NAMES[answered.grade.rating],
         "note": answered.grade.note,
+        "lesson": answered.lesson,
         "peeked": answered.grade.peeked,
         "response_ms": answered.response_ms,
         "due": _utc_iso(answered.recorded.due) if answered.recorded.due else None,

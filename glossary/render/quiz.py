@@ -25,15 +25,26 @@ if TYPE_CHECKING:
     from glossary.quiz.base import Question
     from glossary.session import Answered, SessionResult
 
+# The kind of question in words, for its header. The header names the term too, except where
+# the term is the answer (define, recall, abbreviation, example): there it would give it away.
 TYPE_LABELS = {
-    "define": "which term?",
-    "meaning": "what does it mean?",
-    "recall": "type the term",
-    "relation": "links",
-    "example": "examples",
-    "abbreviation": "abbreviation",
-    "computed": "computed",
+    "define": "name the term for a definition",
+    "meaning": "what it means",
+    "recall": "type the term for a definition",
+    "relation": "how it links to other terms",
+    "example": "which kind an example is",
+    "abbreviation": "what an abbreviation stands for",
+    "computed": "work it out with numbers",
 }
+NAMES_THE_ANSWER = ("define", "recall", "abbreviation", "example")
+
+
+def header_text(question: Question) -> str:
+    """ "forget gate · how it links to other terms": the term and the kind of question in words."""
+    kind = TYPE_LABELS.get(question.qtype, question.qtype)
+    if question.qtype in NAMES_THE_ANSWER or not question.subject:
+        return kind[:1].upper() + kind[1:]
+    return f"{question.subject} \u00b7 {kind}"
 
 
 def _t(text: str, style: str = "") -> Text:
@@ -44,7 +55,8 @@ def question_view(question: Question, number: int, total: int) -> RenderableType
     """The question, its numbered options (or a note that the answer is typed) and the keys."""
     header = Text.assemble(
         (f"Question {number}/{total}", "bold"),
-        (f"  \u00b7 {TYPE_LABELS.get(question.qtype, question.qtype)} \u00b7 {question.card_id}", "dim"),
+        ("  \u00b7 ", "dim"),
+        _t(header_text(question), "dim"),
     )
     parts: list[RenderableType] = [header, _t(question.prompt)]
     if question.detail:
@@ -81,7 +93,11 @@ def feedback_view(answered: Answered, rated: bool = True) -> RenderableType:
         head.append(".")
     if verdict.peeked:
         head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
-    lines: list[RenderableType] = [head, _t(question.reason)]
+    lines: list[RenderableType] = [head]
+    if answered.lesson:
+        lines.append(_t(answered.lesson))
+    if not answered.lesson or question.reason.rstrip(".").casefold() not in answered.lesson.casefold():
+        lines.append(_t(question.reason))  # a relation's lesson already ends with the reason
     if rated:
         lines.append(rated_line(answered))
     return Group(*lines)
@@ -118,6 +134,24 @@ def summary_view(result: SessionResult, now: datetime, next_due: datetime | None
     return Group(*lines)
 
 
+def tour_intro_view(name: str) -> Text:
+    """The line before the tour's questions: what they are on and that they schedule nothing."""
+    practice = ". They are practice: nothing is scheduled yet."
+    return Text.assemble("\nNow three questions on ", _t(name), practice)
+
+
+def next_steps_view(slug: str) -> RenderableType:
+    """Where to go after the tour: the quiz, any card, the demos."""
+    rows = (
+        ("glossary quiz", "practise every term, due cards first, new ones a few a day"),
+        ("glossary show TERM", f"read any term's card, such as {slug}"),
+        ("glossary demos", "list every live demo"),
+    )
+    lines = [Text(), Text("Next steps", style="bold")]
+    lines += [Text.assemble("  ", (f"{command:<20}", "cyan"), _t(what)) for command, what in rows]
+    return Group(*lines)
+
+
 class TerminalIO:
     """Show questions on a console and read answers line by line (terminal or pipe)."""
 
@@ -135,8 +169,10 @@ class TerminalIO:
         self.show_card = show_card
         self.echo_answers = echo_answers  # piped input: print what was read, so a log reads naturally
         self.rates = timed  # a person at a terminal rates each right answer on the rating screen
+        self.shown: tuple[Question, int, int] | None = None  # the question on screen, for ``?``
 
     def question(self, question: Question, number: int, total: int) -> None:
+        self.shown = (question, number, total)
         self.console.print(question_view(question, number, total))
 
     def ask(self, question: Question) -> str:
@@ -150,7 +186,10 @@ class TerminalIO:
         self.console.print(hint_view(text))
 
     def card(self, slug: str) -> None:
+        """The card, then the question and its options again: the card must not push them away."""
         self.console.print(self.show_card(slug))
+        if self.shown is not None:
+            self.console.print(question_view(*self.shown))
 
     def feedback(self, answered: Answered, final: bool = True) -> None:
         self.console.print(feedback_view(answered, rated=final))

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import bar
@@ -17,6 +17,7 @@ from glossary.render.safe import plain
 from glossary.render.when import due_text
 
 if TYPE_CHECKING:
+    from glossary.fitting import Fit
     from glossary.progress import Stats, TermMastery
 
 BAR_WIDTH = 20
@@ -64,18 +65,17 @@ def due_line(stats: Stats) -> Text | None:
     return Text.assemble(("Due now ", "bold"), f"{stats.due_now}   ", ("Next review ", "bold"), when)
 
 
-def forecast_view(stats: Stats) -> Table:
+def forecast_view(stats: Stats) -> RenderableType:
     """Cards due on each of the next seven days as bars (today: overdue and later today; a card
     held back by sibling burying or a daily limit counts on the day it can be asked)."""
-    table = Table(title="Due in the next 7 days", title_justify="left", box=None, show_header=False)
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right")
+    lines: list[RenderableType] = [Text("Due in the next 7 days")]
     most = max((count for _, count in stats.forecast), default=0) or 1
+    width = max((len(str(count)) for _, count in stats.forecast), default=1)
     for index, (day, count) in enumerate(stats.forecast):
         label = "today" if index == 0 else date.fromisoformat(day).strftime("%a %d")
-        table.add_row(label, Text(bar(count / most, BAR_WIDTH), style="cyan"), str(count))
-    return table
+        bars = Text(bar(count / most, BAR_WIDTH), style="cyan")
+        lines.append(Text.assemble(f" {label:<6} ", bars, f" {count:>{width}}"))
+    return Group(*lines)
 
 
 def _cell(term: TermMastery) -> Text:
@@ -85,8 +85,16 @@ def _cell(term: TermMastery) -> Text:
 
 
 def mastery_view(stats: Stats) -> RenderableType:
-    """Per topic: one block per term (█ known, ▒ shaky, ░ weak, · new), then a bar per seen term."""
-    parts: list[RenderableType] = [Text("Mastery (FSRS chance of recall tomorrow)", style="bold")]
+    """Per topic a strip of one mark per term, then a bar per seen term; the strips start in one
+    column and the names of every topic share one width, so the bars line up down the screen."""
+    parts: list[RenderableType] = [
+        Text("Mastery (FSRS chance of recall tomorrow)", style="bold"),
+        Text("Each strip has one mark per term of the topic, in pack order:", style="dim"),
+        Text("█ known (≥85%)  ▒ shaky  ░ weak (<50%)  · not yet seen", style="dim"),
+    ]
+    title_width = max((cell_len(plain(title)) for _, title, _ in stats.mastery), default=0)
+    every = [t for _, _, terms in stats.mastery for t in terms]
+    name_width = max((cell_len(plain(t.name)) for t in every if t.retrievability is not None), default=0)
     for _topic, title, terms in stats.mastery:
         blocks = Text()
         for term in terms:
@@ -94,16 +102,13 @@ def mastery_view(stats: Stats) -> RenderableType:
         seen = [t for t in terms if t.retrievability is not None]
         missed = sum(t.last_failed for t in terms)
         note = f"  {len(seen)}/{len(terms)} seen" + (f", {missed} missed last time" if missed else "")
-        parts.append(Text.assemble(_t(f"{title} ", "bold magenta"), blocks, (note, "dim")))
-        if seen:
-            table = Table(box=None, show_header=False, padding=(0, 1, 0, 2))
-            table.add_column(no_wrap=True)
-            table.add_column(no_wrap=True)
-            table.add_column(justify="right")
-            for term in seen:
-                table.add_row(_t(term.name), _cell(term), f"{term.retrievability:.0%}")
-            parts.append(table)
-    parts.append(Text("█ known (≥85%)  ▒ shaky  ░ weak (<50%)  · not yet seen", style="dim"))
+        heading = _t(title, "bold magenta")
+        heading.align("left", title_width + 1)
+        parts.append(Text.assemble(heading, blocks, (note, "dim")))
+        for term in seen:
+            name = _t(term.name)
+            name.align("left", name_width)
+            parts.append(Text.assemble("  ", name, " ", _cell(term), f" {term.retrievability:>4.0%}"))
     return Group(*parts)
 
 
@@ -143,3 +148,40 @@ def stats_view(stats: Stats) -> RenderableType:
     if relation_errors is not None:
         parts += [Text(), relation_errors]
     return Group(*parts)
+
+
+def fit_view(fit: Fit, save: bool) -> RenderableType:
+    """``stats --fit``: the log-loss of FSRS's predictions before and after fitting your reviews."""
+    if fit.reviews < fit.needed:
+        return Text(
+            f"Too few reviews to fit: {fit.reviews} of the {fit.needed} needed (reviews a day or "
+            "more after the card's previous one). Keep studying with FSRS's default parameters."
+        )
+    gain = (fit.before - fit.after) / fit.before if fit.before else 0.0
+    lines = [
+        Text(f"Fitted FSRS to {fit.reviews} of your reviews.", style="bold"),
+        Text(
+            f"Log-loss of the predicted recall: {fit.before:.4f} with FSRS's defaults, "
+            f"{fit.after:.4f} with your own parameters ({gain:.1%} lower)."
+        ),
+    ]
+    if save and fit.after < fit.before:
+        lines.append(Text("Saved: your cards are scheduled with your own parameters from now on."))
+    elif fit.after < fit.before:
+        lines.append(Text("Not saved; schedule with them: glossary stats --fit --save", style="dim"))
+    else:
+        lines.append(Text("FSRS's defaults already fit you as well: nothing to save.", style="dim"))
+    return Group(*lines)
+
+
+def fit_json(fit: Fit, save: bool) -> dict:
+    """``stats --fit --json``."""
+    enough = fit.reviews >= fit.needed
+    return {
+        "reviews": fit.reviews,
+        "needed": fit.needed,
+        "log_loss_before": fit.before if enough else None,
+        "log_loss_after": fit.after if enough else None,
+        "parameters": list(fit.parameters) if enough else None,
+        "saved": bool(save and enough and fit.after < fit.before),
+    }
