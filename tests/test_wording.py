@@ -134,9 +134,9 @@ def test_a_definition_keeps_acronyms_and_names_capitalised() -> None:
     assert definition_clause(term("unigram")._replace(summary="An N-gram with N = 1")) == (
         "a unigram is an N-gram with N = 1"
     )
-    assert definition_clause(term("truncated backpropagation")._replace(summary="BPTT that stops early.")) == (
-        "truncated backpropagation is BPTT that stops early"
-    )
+    assert definition_clause(
+        term("truncated backpropagation")._replace(summary="BPTT that stops early.")
+    ) == ("truncated backpropagation is BPTT that stops early")
 
 
 def test_a_wrong_relation_pick_says_what_the_pick_does_and_what_the_answer_does(bank: Bank) -> None:
