@@ -30,10 +30,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}  # i
 
 
 def _console(stderr: bool = False, record: bool = False) -> Console:
-    """The one place consoles are built: rich honours NO_COLOR and plain output when piped."""
+    """The one place consoles are built: rich honours NO_COLOR and plain output when piped, and
+    every line printed loses its trailing whitespace (glossary/render/trim.py)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, record=record, soft_wrap=False)
+    from glossary.render.trim import trimming
+
+    return trimming(Console(stderr=stderr, highlight=False, record=record, soft_wrap=False))
 
 
 def _print(renderable: RenderableType) -> None:

@@ -1,8 +1,8 @@
-"""Aligned columns of numbers as plain Text lines: no table padding, so no line ends in spaces.
+"""Aligned columns of numbers as plain Text lines, laid out before they are drawn.
 
-Rich tables pad every cell to its column's width, which leaves trailing whitespace on piped
-output and folds numbers when the console is narrow. A grid knows its own width, so a view can
-ask ``width`` first and choose which columns to show; cells are never cut.
+Rich tables fold numbers when the console is narrow. A grid knows its own width, so a view can
+ask ``width`` first and choose which columns to show; cells are never cut. (Trailing whitespace
+is not this module's job: every console the CLI prints on trims it, see ``render/trim.py``.)
 """
 
 from __future__ import annotations

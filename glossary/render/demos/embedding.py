@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, bar
-from glossary.render.demos.trimmed import Trimmed
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -164,17 +163,15 @@ def view(result: EmbeddingResult) -> RenderableType:
         "(lowercase words).",
         style="dim",
     )
-    return Trimmed(
-        Group(
-            _tokens_table(result),
-            _unknown_lines(result),
-            Text(""),
-            _vectors_table(result),
-            proof,
-            corpus,
-            Text(""),
-            _neighbours(result),
-            Text(""),
-            _bag_and_bigrams(result),
-        )
+    return Group(
+        _tokens_table(result),
+        _unknown_lines(result),
+        Text(""),
+        _vectors_table(result),
+        proof,
+        corpus,
+        Text(""),
+        _neighbours(result),
+        Text(""),
+        _bag_and_bigrams(result),
     )
