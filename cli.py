@@ -391,9 +391,13 @@ def _fail_demo(error: ValueError) -> None:
     raise click.ClickException(message)
 
 
-def _draw_demo(renderable: RenderableType, svg: Path | None, title: str) -> None:
-    """Print a demo view, and with --svg also save exactly what was printed as a picture."""
+def _draw_demo(renderable: RenderableType, svg: Path | None, title: str, min_width: int = 0) -> None:
+    """Print a demo view, and with --svg also save exactly what was printed as a picture.
+
+    Piped, the console is at least ``min_width`` wide: source code is never wrapped or cut there."""
     console = _console(record=svg is not None)
+    if not console.is_terminal:
+        console.width = max(console.width, min_width)
     console.print(renderable)
     if svg is None:
         return
@@ -417,9 +421,9 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         if as_json:
             _emit_json({"demo": demo.name, "code": [{"name": n, "source": s} for n, s in sources]})
             return
-        from glossary.render.demos import code_view
+        from glossary.render.demos import code_view, code_width
 
-        _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code")
+        _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code", code_width(sources))
         return
     from glossary.demos import public_params, run_demo
     from seqml.demos import to_jsonable
