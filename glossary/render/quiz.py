@@ -15,6 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from glossary.render.prose import Prose
 from glossary.render.rating import rated_line, rating_hint, rating_prompt, rating_view, undone_view
 from glossary.render.safe import plain
 from glossary.render.when import due_text
@@ -46,13 +47,14 @@ def question_view(question: Question, number: int, total: int) -> RenderableType
         (f"Question {number}/{total}", "bold"),
         (f"  \u00b7 {TYPE_LABELS.get(question.qtype, question.qtype)} \u00b7 {question.card_id}", "dim"),
     )
-    parts: list[RenderableType] = [header, _t(question.prompt)]
+    parts: list[RenderableType] = [header, Prose(_t(question.prompt))]
     if question.detail:
         parts.append(Padding(Group(*(_t(line, "cyan") for line in question.detail)), (0, 0, 0, 4)))
     for index, option in enumerate(question.options, start=1):
-        parts.append(Text.assemble(f"  {index}. ", _t(option.text)))
+        number = f"  {index}. "
+        parts.append(Prose(Text.assemble(number, _t(option.text)), hang=len(number) - 2))
     keys = "type the term" if question.typed else f"1-{len(question.options)} or the option's text"
-    parts.append(Text(f"  ({keys}; ? shows the card; u undoes; q quits)", style="dim"))
+    parts.append(Prose(f"  ({keys}; ? shows the card; u undoes; q quits)", style="dim", hang=1))
     return Group(Text(), *parts)
 
 
@@ -81,7 +83,7 @@ def feedback_view(answered: Answered, rated: bool = True) -> RenderableType:
         head.append(".")
     if verdict.peeked:
         head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
-    lines: list[RenderableType] = [head, _t(question.reason)]
+    lines: list[RenderableType] = [Prose(head, hang=2), Prose(_t(question.reason))]
     if rated:
         lines.append(rated_line(answered))
     return Group(*lines)

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from glossary.model import DemoFailure
 from glossary.render.charts import add_column, add_row, house_table
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def demo_view(run: DemoRun | DemoFailure) -> RenderableType:
         return Text(f"demo {plain(run.name)} cannot run: {plain(run.message)}", style="red")
     module = run.demo.name.replace("-", "_")
     view = import_module(f"{__name__}.{module}").view
-    notice = Text(f"Notice: {run.demo.notice}", style="italic")
+    notice = Prose(f"Notice: {run.demo.notice}", style="italic")
     return Group(demo_header(run.demo, run.params, run.seed), view(run.result), notice)
 
 

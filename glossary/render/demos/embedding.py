@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, bar
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 def _table(title: str = "", caption: str = "") -> Table:
     """A frameless table with a rule under the header; Text titles are never parsed as markup."""
     return Table(
-        title=Text(title) if title else None,
-        caption=Text(caption) if caption else None,
+        title=Prose(title) if title else None,  # a formula in it never breaks (render/prose.py)
+        caption=Prose(caption) if caption else None,
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
