@@ -68,7 +68,8 @@ def self_contained(svg: str) -> str:
     svg = _FONT_FACE.sub("", svg)
     svg = svg.replace("font-family: Fira Code, monospace;", f"font-family: {LOCAL_FONTS};")
     svg = svg.replace("font-family: arial;", 'font-family: "DejaVu Sans", Arial, sans-serif;')
-    return _TEXT.sub(_split_run, svg)
+    # What is left (the window title) has single spaces, which every renderer draws as written.
+    return _TEXT.sub(_split_run, svg).replace("&#160;", " ")
 
 
 def terminal_svg(console: Console, title: str) -> str:
