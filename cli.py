@@ -24,8 +24,6 @@ import click
 from glossary.errors import Invalid, NotFound, PackError, StoreError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from rich.console import Console, RenderableType
 
     from glossary.store import Store
@@ -37,10 +35,13 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}  # i
 
 
 def _console(stderr: bool = False, record: bool = False) -> Console:
-    """The one place consoles are built: rich honours NO_COLOR and plain output when piped."""
+    """The one place consoles are built: rich honours NO_COLOR and plain output when piped, and
+    every line printed loses its trailing whitespace (glossary/render/trim.py)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, record=record, soft_wrap=False)
+    from glossary.render.trim import trimming
+
+    return trimming(Console(stderr=stderr, highlight=False, record=record, soft_wrap=False))
 
 
 def _print(renderable: RenderableType, paged: bool = False) -> None:
@@ -814,25 +815,63 @@ def _fail_demo(error: ValueError) -> None:
     raise click.ClickException(message)
 
 
-def _draw_demo(renderable: RenderableType, svg: Path | None, title: str) -> None:
-    """Print a demo view, and with --svg also save exactly what was printed as a picture."""
+def _draw_demo(renderable: RenderableType, svg: str | None, title: str, min_width: int = 0) -> None:
+    """Print a demo view, and with --svg also save exactly what was printed as a picture
+    (``--svg -``: the picture alone goes to stdout). Piped, the console is at least ``min_width``
+    wide: source code is never wrapped or cut there."""
     console = _console(record=svg is not None)
+    if svg == "-":
+        import io
+
+        console.file = io.StringIO()  # stdout carries the SVG, not the text as well
+    if not console.is_terminal:
+        console.width = max(console.width, min_width)
     console.print(renderable)
-    if svg is None:
+    if svg is not None:
+        from glossary.render.svg import terminal_svg
+
+        _write_output(svg, terminal_svg(console, title))
+
+
+def _write_output(path: str, text: str) -> None:
+    """Write a picture the user asked for (``-``: stdout) and say where it went."""
+    if path == "-":
+        click.echo(text, nl=False)
         return
     try:
-        console.save_svg(str(svg), title=title)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
     except OSError as error:
-        raise click.ClickException(f"cannot write {click.format_filename(svg)}: {error.strerror}") from None
-    click.echo(f"Saved {click.format_filename(svg)}", err=True)
+        raise click.ClickException(f"cannot write {click.format_filename(path)}: {error.strerror}") from None
+    click.echo(f"Saved {click.format_filename(path)}", err=True)
+
+
+def _check_outputs(svg: str | None, plot: str | None) -> None:
+    """Bad --svg or --plot paths are usage errors before the demo runs (exit 2), not after it."""
+    from glossary.outputs import output_problem, plot_format
+
+    if plot is not None and plot_format(plot) is None:
+        raise click.BadParameter(
+            "the format comes from the extension: .png, .svg or .pdf", param_hint="'--plot'"
+        )
+    for option, path in (("--svg", svg), ("--plot", plot)):
+        problem = output_problem(path) if path is not None else None
+        if problem:
+            raise click.BadParameter(
+                f"cannot write {click.format_filename(path)}: {problem}", param_hint=f"'{option}'"
+            )
 
 
 def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
     """Validate, run and draw one demo (or print its source), as a view, an SVG or JSON."""
     seed, as_json, show_code, svg = (options.pop(key) for key in ("seed", "as_json", "show_code", "svg"))
+    plot = options.pop("plot", None)
     raw = {name: value for name, value in options.items() if value is not None}
     if as_json and svg is not None:
         raise click.UsageError("--svg saves the drawn view; use it without --json.")
+    if show_code and plot is not None:
+        raise click.UsageError("--plot draws a run; use it without --code.")
+    _check_outputs(svg, plot)
     if show_code:
         from seqml.demos import code_sources
 
@@ -840,12 +879,12 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         if as_json:
             _emit_json({"demo": demo.name, "code": [{"name": n, "source": s} for n, s in sources]})
             return
-        from glossary.render.demos import code_view
+        from glossary.render.demos import code_view, code_width
 
-        if svg is None:
+        if svg is None and sys.stdout.isatty():
             _print(code_view(sources), paged=True)  # long source pages like any long output
             return
-        _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code")
+        _draw_demo(code_view(sources), svg, f"glossary demo {demo.name} --code", code_width(sources))
         return
     from glossary.demos import public_params, run_demo
     from seqml.demos import to_jsonable
@@ -866,6 +905,12 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         params = to_jsonable(public_params(run.params))
         _emit_json({"demo": demo.name, "seed": seed, "params": params, "result": to_jsonable(run.result)})
         return
+    if plot is not None:
+        from glossary.outputs import plot_format
+        from glossary.render.plots import save_plot
+
+        save_plot(run, plot, plot_format(plot) or "png")
+        click.echo(f"Saved {click.format_filename(plot)}", err=True)
     from glossary.render.demos import demo_view
 
     _draw_demo(demo_view(run), svg, f"glossary demo {demo.name}")
@@ -876,7 +921,7 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
 
     Built for a term (`glossary demo lstm`), the term's own ``demo_params`` are the defaults.
     """
-    from pathlib import Path
+    from glossary.render.plots import has_plot
 
     metavars = {"int": "INT", "float": "NUMBER", "str": "TEXT"}
     options: list[click.Parameter] = []
@@ -905,12 +950,7 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
         click.Option(
             ["--code", "show_code"], is_flag=True, help="Print the demo's core NumPy source instead."
         ),
-        click.Option(
-            ["--svg"],
-            type=click.Path(dir_okay=False, writable=True, path_type=Path),
-            metavar="FILE",
-            help="Also save the drawn result as an SVG picture.",
-        ),
+        click.Option(["--svg"], metavar="FILE", help="Also save the terminal view as an SVG (- for stdout)."),
         click.Option(
             ["--no-pager"],
             is_flag=True,
@@ -919,6 +959,10 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
             help="Print --code directly instead of through the pager.",
         ),
     ]
+    if has_plot(demo.name):
+        options.append(
+            click.Option(["--plot"], metavar="FILE", help="Also draw the run as a chart: .png, .svg or .pdf.")
+        )
     examples = "\n".join(f"  glossary demo {demo.name} {line}" for line in DEMO_EXAMPLES.get(demo.name, []))
     preset = dict(preset or {})
     given = " ".join(f"{_demo_option(k)} {v}" for k, v in sorted(preset.items())) or "the defaults"
@@ -1007,7 +1051,8 @@ def demo_group() -> None:
     """Run a live NumPy demo: glossary demo NAME [--param value]... (list: glossary demos).
 
     Each demo takes its parameters as options (see glossary demo NAME --help for the ranges),
-    plus --seed N, --json, --code (print its NumPy source) and --svg FILE.
+    plus --seed N, --json, --code (print its NumPy source), --svg FILE and (where a chart
+    teaches more than text) --plot FILE.
 
     \b
     Examples:

@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 
 from glossary.render.demos.decoding import view
+from glossary.render.trim import trimming
 from seqml import ngram
 from seqml.demos.base import ParamError, to_jsonable, validate_params
 from seqml.demos.decoding import DEMO, NOTICE, DecodingResult
@@ -27,7 +28,7 @@ def run(corpus: str = NURSERY, **raw: object) -> DecodingResult:
 
 
 def render(result: DecodingResult, width: int) -> str:
-    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console = trimming(Console(width=width, file=io.StringIO(), color_system=None))
     console.print(view(result))
     return console.file.getvalue()
 

@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 
 from glossary.render.demos.embedding import view
+from glossary.render.trim import trimming
 from seqml.demos.base import ParamError, to_jsonable, validate_params
 from seqml.demos.embedding import DEMO, NOTICE, EmbeddingResult
 
@@ -26,7 +27,7 @@ def run(corpus: str = NURSERY, seed: int = 0, **raw: object) -> EmbeddingResult:
 
 
 def render(result: EmbeddingResult, width: int) -> str:
-    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console = trimming(Console(width=width, file=io.StringIO(), color_system=None))
     console.print(view(result))
     return console.file.getvalue()
 

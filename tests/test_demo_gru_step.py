@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 
 from glossary.render.demos.gru_step import view
+from glossary.render.trim import trimming
 from seqml.demos import gru_step
 from seqml.demos.base import ParamError, code_sources, to_jsonable, validate_params
 from seqml.gru import gru_cell, init_gru
@@ -28,7 +29,7 @@ def run(seed: int = 0, **raw: object) -> gru_step.GRUStepResult:
 
 
 def render(renderable, width: int) -> str:
-    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console = trimming(Console(width=width, file=io.StringIO(), color_system=None))
     console.print(renderable)
     return console.file.getvalue()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from rich.console import Console
 
 from glossary.render.grid import Grid, wrapped
 
@@ -26,5 +29,7 @@ def test_grid_refuses_ragged_rows():
 
 
 def test_wrapped_breaks_only_at_spaces_and_leaves_no_trailing_space():
-    text = wrapped("alpha beta gamma 2/lambda_max=0.9229 delta", 12).plain
-    assert text.split("\n") == ["alpha beta", "gamma", "2/lambda_max=0.9229", "delta"]
+    console = Console(width=40, file=io.StringIO(), color_system=None)
+    console.print(wrapped("alpha beta gamma 2/lambda_max=0.9229 delta", 12))
+    lines = console.file.getvalue().split("\n")
+    assert lines == ["alpha beta", "gamma", "2/lambda_ma…", "delta", ""]

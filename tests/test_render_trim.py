@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from glossary.render.trim import Trimmed
+from glossary.render.trim import Trimmed, trimming
 
 
 def render(renderable, width: int = 40, color: bool = False) -> str:
@@ -45,3 +45,18 @@ def test_styles_of_the_kept_text_survive_trimming():
 def test_blank_lines_stay_as_empty_lines():
     output = render(Trimmed(Text("a\n   \nb")))
     assert output == "a\n\nb\n"
+
+
+def test_an_open_last_line_keeps_its_space_so_a_prompt_reads_right():
+    console = trimming(Console(width=40, file=io.StringIO(), color_system=None))
+    console.print("Answer (1-4): ", end="")
+    console.print(Text("padded   \nnext"))
+    assert console.file.getvalue() == "Answer (1-4): padded\nnext\n"
+
+
+def test_a_trimming_console_trims_every_print_without_wrapping_the_renderable():
+    console = trimming(Console(width=40, file=io.StringIO(), color_system=None))
+    console.print(padded_table())
+    console.print("words   ")
+    table_lines = [line.rstrip() for line in render(padded_table()).split("\n")][:-1]
+    assert console.file.getvalue().split("\n") == [*table_lines, "words", ""]

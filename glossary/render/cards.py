@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from glossary.model import Card, Comparison, LinkTree, Route, SearchResults, TermList
 
 from glossary.model import RELATIONS, LinkView, Term, shared_links
+from glossary.render.prose import CAP, wrap_lines
 from glossary.render.safe import plain
 
 
@@ -88,24 +89,22 @@ class Rows:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         label_width = max((cell_len(label.plain) for label, _ in self.rows), default=0) + self.gap
-        value_width = max(options.max_width - self.indent - label_width, 10)
+        value_width = max(min(options.max_width, CAP) - self.indent - label_width, 10)
         for label, value in self.rows:
-            for index, line in enumerate(value.wrap(console, value_width)):
-                line.rstrip()
+            for index, line in enumerate(wrap_lines(value, value_width)):
                 prefix = label.copy() if index == 0 else Text()
                 prefix.align("left", label_width)
                 yield from _line(console, Text.assemble(" " * self.indent, prefix, line))
 
 
 class Paragraph:
-    """Text wrapped to the width with no trailing spaces, so piped cards stay tidy."""
+    """Text wrapped to the width (at most ``CAP``), never inside a formula or a command."""
 
     def __init__(self, text: Text) -> None:
         self.text = text
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        for line in self.text.wrap(console, options.max_width):
-            line.rstrip()
+        for line in wrap_lines(self.text, min(options.max_width, CAP)):
             yield from _line(console, line)
 
 
@@ -121,7 +120,7 @@ class Heading:
         self.tag = tag
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+        width = min(options.max_width, CAP)  # as wide as the card's prose, not the terminal
         room = width - cell_len(self.title.plain) - cell_len(self.tag.plain)
         if room >= 2:
             yield Text.assemble(self.title, " " * room, self.tag)

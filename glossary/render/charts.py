@@ -13,12 +13,14 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
+from glossary.render.prose import Prose
+
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
 def add_column(table: Table, header: str | Text, **options: object) -> None:
     """Add a column whose header is plain Text: rich never parses it for markup or emoji codes."""
-    table.add_column(Text(header) if isinstance(header, str) else header, **options)  # type: ignore[arg-type]
+    table.add_column(Text(header) if isinstance(header, str) else header, **options)
 
 
 def add_row(table: Table, *cells: str | Text) -> None:
@@ -153,8 +155,10 @@ def sample_rows(count: int, most: int) -> Iterator[int]:
 def house_table(title: str = "", caption: str = "") -> Table:
     """The house table: a light frame, titles on the left, nothing that needs colour to read."""
     return Table(
-        title=Text(title) if title else None,  # Text: never parsed as markup or emoji codes
-        caption=Text(caption) if caption else None,
+        # Prose, not str: never parsed as markup, and never broken inside a formula (rich draws any
+        # renderable as a title or caption, though its annotations say Text)
+        title=Prose(title) if title else None,
+        caption=Prose(caption) if caption else None,  # type: ignore[arg-type]
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,

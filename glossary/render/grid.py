@@ -1,16 +1,17 @@
-"""Aligned columns of numbers as plain Text lines: no table padding, so no line ends in spaces.
+"""Aligned columns of numbers as plain Text lines, laid out before they are drawn.
 
-Rich tables pad every cell to its column's width, which leaves trailing whitespace on piped
-output and folds numbers when the console is narrow. A grid knows its own width, so a view can
-ask ``width`` first and choose which columns to show; cells are never cut.
+Rich tables fold numbers when the console is narrow. A grid knows its own width, so a view can
+ask ``width`` first and choose which columns to show; cells are never cut. (Trailing whitespace
+is not this module's job: every console the CLI prints on trims it, see ``render/trim.py``.)
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 from rich.text import Text
+
+from glossary.render.prose import CAP, Prose
 
 GAP = 2  # spaces between columns
 
@@ -60,11 +61,6 @@ class Grid:
         return result
 
 
-def wrapped(text: str, width: int, style: str = "") -> Text:
-    """Prose wrapped at spaces to ``width``: rich's own wrap leaves a space at each line's end.
-
-    Words (and so numbers and formulas without spaces) are never split; a word longer than the
-    width stays whole on its own line.
-    """
-    lines = textwrap.wrap(text, width=max(width, 1), break_long_words=False, break_on_hyphens=False)
-    return Text("\n".join(lines), style=style)
+def wrapped(text: str, width: int, style: str = "") -> Prose:
+    """Prose wrapped at ``width`` (at most ``prose.CAP``), never inside a formula or a number."""
+    return Prose(text, style=style, cap=min(width, CAP))

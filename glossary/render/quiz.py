@@ -15,6 +15,7 @@ from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from glossary.render.prose import Prose
 from glossary.render.rating import rated_line, rating_hint, rating_prompt, rating_view, undone_view
 from glossary.render.safe import plain
 from glossary.render.when import due_text
@@ -58,13 +59,14 @@ def question_view(question: Question, number: int, total: int) -> RenderableType
         ("  \u00b7 ", "dim"),
         _t(header_text(question), "dim"),
     )
-    parts: list[RenderableType] = [header, _t(question.prompt)]
+    parts: list[RenderableType] = [header, Prose(_t(question.prompt))]
     if question.detail:
         parts.append(Padding(Group(*(_t(line, "cyan") for line in question.detail)), (0, 0, 0, 4)))
     for index, option in enumerate(question.options, start=1):
-        parts.append(Text.assemble(f"  {index}. ", _t(option.text)))
+        number = f"  {index}. "
+        parts.append(Prose(Text.assemble(number, _t(option.text)), hang=len(number) - 2))
     keys = "type the term" if question.typed else f"1-{len(question.options)} or the option's text"
-    parts.append(Text(f"  ({keys}; ? shows the card; u undoes; q quits)", style="dim"))
+    parts.append(Prose(f"  ({keys}; ? shows the card; u undoes; q quits)", style="dim", hang=1))
     return Group(Text(), *parts)
 
 
@@ -93,11 +95,11 @@ def feedback_view(answered: Answered, rated: bool = True) -> RenderableType:
         head.append(".")
     if verdict.peeked:
         head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
-    lines: list[RenderableType] = [head]
+    lines: list[RenderableType] = [Prose(head, hang=2)]
     if answered.lesson:
-        lines.append(_t(answered.lesson))
+        lines.append(Prose(_t(answered.lesson)))
     if not answered.lesson or question.reason.rstrip(".").casefold() not in answered.lesson.casefold():
-        lines.append(_t(question.reason))  # a relation's lesson already ends with the reason
+        lines.append(Prose(_t(question.reason)))  # a relation's lesson already ends with the reason
     if rated:
         lines.append(rated_line(answered))
     return Group(*lines)

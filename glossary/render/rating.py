@@ -17,6 +17,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from glossary.model import RATING_NAMES
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 from glossary.render.when import due_text, interval_text
 
@@ -63,13 +64,13 @@ def rated_line(answered: Answered) -> RenderableType:
         head = Text(f"Rated {RATING_NAMES[recorded.rating]}; next review {when}. ", style="dim")
     head.append_text(card)
     if not recorded.leech:
-        return head
+        return Prose(head)
     leech = Text(
         f"This card has lapsed {recorded.lapses} times: it is now a leech and suspended. Read the card, "
         f"then bring it back with: glossary unsuspend {plain(str(recorded.card_id))}",
         style="yellow",
     )
-    return Group(head, leech)
+    return Group(Prose(head), Prose(leech))
 
 
 def undone_view(number: int) -> Text:

@@ -1,44 +1,89 @@
-"""A wrapper that draws any renderable without whitespace at the ends of its lines.
+"""The one place trailing whitespace is cut from everything the glossary prints.
 
-rich pads table cells and justified text with spaces, so piped output (and the golden files)
-carry trailing blanks on almost every line. ``Trimmed`` renders its content at the width it is
-given, then cuts the blanks off each line; colours and styles of the kept text are untouched.
+rich pads table cells, panels and justified text with spaces, so piped output (and the golden
+files) would carry blanks at the end of almost every line. ``Trimmed`` draws any renderable and
+cuts the whitespace before each newline; styles of the kept text are untouched, and a last line
+left open (a prompt printed with ``end=""``) is passed on as it is, its space before the cursor
+kept. ``trimming(console)`` installs it as a render hook, so every ``print`` on that console is
+trimmed: the CLI builds all its consoles through it, and no view needs to remember to.
 """
 
 from __future__ import annotations
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 
+if TYPE_CHECKING:
+    from rich.console import RichCast
+
 
 def _rstrip(line: list[Segment]) -> list[Segment]:
-    """The line without trailing whitespace; control segments (cursor moves, links) are kept."""
+    """The line without trailing whitespace; zero-width control segments (cursor moves) are kept."""
     kept = list(line)
-    while kept:
-        last = kept[-1]
-        if last.control:
-            break
-        text = last.text.rstrip()
+    index = len(kept) - 1
+    while index >= 0:
+        segment = kept[index]
+        if segment.control:
+            index -= 1
+            continue
+        text = segment.text.rstrip()
         if text:
-            kept[-1] = Segment(text, last.style, last.control)
+            kept[index] = Segment(text, segment.style)
             break
-        kept.pop()
+        del kept[index]
+        index -= 1
     return kept
 
 
+def trim_segments(segments: Iterable[Segment]) -> Iterable[Segment]:
+    """The segments with the whitespace before every newline removed; an open last line is kept."""
+    line: list[Segment] = []
+    for segment in segments:
+        if segment.control or "\n" not in segment.text:
+            line.append(segment)
+            continue
+        *closed, rest = segment.text.split("\n")
+        for part in closed:
+            if part:
+                line.append(Segment(part, segment.style))
+            yield from _rstrip(line)
+            yield Segment.line()
+            line = []
+        if rest:
+            line.append(Segment(rest, segment.style))
+    yield from line
+
+
 class Trimmed:
-    """Render ``renderable`` line by line with the trailing whitespace removed."""
+    """Draw ``renderable`` with the whitespace at the end of every line cut off."""
 
     def __init__(self, renderable: RenderableType) -> None:
         self.renderable = renderable
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """Each line of the content, cut at its last visible character."""
-        for line in console.render_lines(self.renderable, options, pad=False):
-            yield from _rstrip(line)
-            yield Segment.line()
+        """The content's own segments, trimmed line by line (nothing re-wrapped or padded)."""
+        yield from trim_segments(console.render(self.renderable, options))
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """As wide as the content: trimming never widens anything."""
         return Measurement.get(console, options, self.renderable)
+
+
+class _TrimHook(RenderHook):
+    """Wrap every renderable a console prints in ``Trimmed``."""
+
+    def process_renderables(
+        self, renderables: list[ConsoleRenderable | RichCast]
+    ) -> list[ConsoleRenderable | RichCast]:
+        """Each renderable of one ``print`` call, trimmed."""
+        return [Trimmed(renderable) for renderable in renderables]
+
+
+def trimming(console: Console) -> Console:
+    """``console``, from now on printing every line without trailing whitespace."""
+    console.push_render_hook(_TrimHook())
+    return console

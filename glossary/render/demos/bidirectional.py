@@ -16,7 +16,6 @@ from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, bar, decades, log_fraction, scientific, signed
 from glossary.render.safe import plain
-from glossary.render.trim import Trimmed
 
 if TYPE_CHECKING:
     from seqml.demos.bidirectional import BidirectionalResult
@@ -128,4 +127,4 @@ def view(result: BidirectionalResult) -> RenderableType:
             "the first word's output [f_1 ; b_1] already depends on the last word."
         )
     equations = [Text(line, no_wrap=True, overflow="ignore") for line in EQUATIONS]
-    return Trimmed(Group(StateTable(result), *equations, Text(""), _change_table(result), Text(reading)))
+    return Group(StateTable(result), *equations, Text(""), _change_table(result), Text(reading))

@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row
-from glossary.render.demos.trimmed import Trimmed
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -136,4 +135,4 @@ def view(result: DecodingResult) -> RenderableType:
             style="dim",
         )
     )
-    return Trimmed(Group(*parts))
+    return Group(*parts)

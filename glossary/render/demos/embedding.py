@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, bar
-from glossary.render.demos.trimmed import Trimmed
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 def _table(title: str = "", caption: str = "") -> Table:
     """A frameless table with a rule under the header; Text titles are never parsed as markup."""
     return Table(
-        title=Text(title) if title else None,
-        caption=Text(caption) if caption else None,
+        title=Prose(title) if title else None,  # a formula in it never breaks (render/prose.py)
+        caption=Prose(caption) if caption else None,
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,
@@ -164,17 +164,15 @@ def view(result: EmbeddingResult) -> RenderableType:
         "(lowercase words).",
         style="dim",
     )
-    return Trimmed(
-        Group(
-            _tokens_table(result),
-            _unknown_lines(result),
-            Text(""),
-            _vectors_table(result),
-            proof,
-            corpus,
-            Text(""),
-            _neighbours(result),
-            Text(""),
-            _bag_and_bigrams(result),
-        )
+    return Group(
+        _tokens_table(result),
+        _unknown_lines(result),
+        Text(""),
+        _vectors_table(result),
+        proof,
+        corpus,
+        Text(""),
+        _neighbours(result),
+        Text(""),
+        _bag_and_bigrams(result),
     )

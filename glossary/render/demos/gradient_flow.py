@@ -1,4 +1,5 @@
-"""The gradient-flow demo drawn: gradient norm against steps back, as bars on a log axis."""
+"""The gradient-flow demo drawn: gradient norm against steps back as lines on a log axis, then
+the numbers (a sampled table; ``--json`` has every one, ``--plot`` draws the same chart as a file)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from glossary.render.charts import LogBarChart, sample_rows, scientific
+from glossary.render.linechart import LogLineChart
 
 if TYPE_CHECKING:
     from seqml.demos.gradient_flow import GradientFlowResult
@@ -44,7 +46,8 @@ def view(result: GradientFlowResult) -> RenderableType:
         f"{linear.verdict}",
         style="dim",
     )
-    parts: list[RenderableType] = [title, chart, verdicts, reference]
+    lines = LogLineChart([(curve.label, curve.norms.tolist()) for curve in result.curves], "k: steps back")
+    parts: list[RenderableType] = [title, lines, Text(""), chart, verdicts, reference]
     cell = next((curve for curve in result.curves if curve.label == "LSTM cell"), None)
     if cell is not None and cell.verdict == "vanishing":
         parts.append(

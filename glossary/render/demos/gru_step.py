@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, gauge, signed
-from glossary.render.trim import Trimmed
 
 if TYPE_CHECKING:
     from seqml.demos.gru_step import GRUStepResult
@@ -88,4 +87,4 @@ def view(result: GRUStepResult) -> RenderableType:
         "0 and 1, n is a tanh between -1 and 1. As in PyTorch, z multiplies the old state."
     )
     equations = [Text(line, no_wrap=True, overflow="ignore") for line in EQUATIONS]
-    return Trimmed(Group(GRUStepTable(result), *equations, Text(""), summary))
+    return Group(GRUStepTable(result), *equations, Text(""), summary)
