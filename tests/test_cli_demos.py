@@ -196,7 +196,7 @@ def test_demo_svg_writes_a_picture_of_the_view(tmp_path: Path) -> None:
 
 def test_demo_svg_into_a_missing_directory_is_one_clear_error(tmp_path: Path) -> None:
     result = invoke("demo", "lstm-step", "--svg", str(tmp_path / "no" / "such" / "x.svg"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a bad --svg path is a usage error, found before the demo runs
     assert "cannot write" in result.output and "Traceback" not in result.output
 
 

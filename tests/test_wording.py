@@ -64,6 +64,7 @@ EXPECTED = {
     "beam-search": "beam search", "bag-of-words": "a bag of words",
     "natural-language-understanding": "natural language understanding", "sequence-model": "a sequence model",
     "n-gram": "an N-gram", "bigram": "a bigram", "trigram": "a trigram",
+    "n-gram-language-model": "an N-gram language model",
     "recurrent-neural-network": "a recurrent neural network", "long-short-term-memory": "an LSTM",
     "forget-gate": "the forget gate", "timestep": "a timestep",
     "exploding-gradient-problem": "the exploding gradient problem",
