@@ -60,7 +60,8 @@ if not ARGS.child:  # the parent runs one child per thread count and prints the 
     for name, threads, ours, theirs, goal in sorted(table, key=lambda row: row[1]):
         ratio = ours / theirs
         met = "" if goal == "n/a" else " met" if ratio <= float(goal.split()[1].rstrip("x")) else " MISSED"
-        print(f"| {name} | {threads} | {ours * 1e3:.3g} | {theirs * 1e3:.3g} | {ratio:.2f}x | {goal}{met} |")
+        ours_ms, theirs_ms = (f"{ms:.0f}" if ms >= 100 else f"{ms:.3g}" for ms in (ours * 1e3, theirs * 1e3))
+        print(f"| {name} | {threads} | {ours_ms} | {theirs_ms} | {ratio:.2f}x | {goal}{met} |")
     sys.exit(0)
 THREADS = ARGS.threads[0]
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
