@@ -189,10 +189,11 @@ def test_demo_svg_writes_a_picture_of_the_view(tmp_path: Path) -> None:
     assert "One LSTM step" in result.output  # still drawn on the terminal
 
 
-def test_demo_svg_into_a_missing_directory_is_one_clear_error(tmp_path: Path) -> None:
+def test_demo_svg_into_a_missing_directory_is_a_usage_error_before_the_run(tmp_path: Path) -> None:
     result = invoke("demo", "lstm-step", "--svg", str(tmp_path / "no" / "such" / "x.svg"))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot write" in result.output and "Traceback" not in result.output
+    assert "One LSTM step" not in result.output  # reported before anything ran
 
 
 def test_demo_svg_with_json_is_a_usage_error(tmp_path: Path) -> None:
