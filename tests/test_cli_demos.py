@@ -9,27 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from seqml.demos import DEMOS
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {"COLUMNS": "80", "NO_COLOR": "1"}
-NAMES = [
-    "ngram",
-    "rnn-unroll",
-    "lstm-step",
-    "clipping",
-    "gradient-flow",
-    "next-item",
-    "activations",
-    "backprop",
-    "gradient-descent",
-    "gru-step",
-    "bidirectional",
-    "attention",
-    "train",
-    "seq2seq",
-    "embedding",
-    "decoding",
-]
+NAMES = list(DEMOS)  # the registry, in its order (tests/test_demos.py pins that order)
 
 
 @pytest.fixture(autouse=True)
