@@ -7,8 +7,12 @@ the top; rich, the store and above all numpy are imported inside the commands th
 from __future__ import annotations
 
 import os
-import signal
 import sys
+
+try:  # the C half of ``signal``, loaded with the interpreter: ``signal`` itself builds three enums
+    import _signal as signal  # on import (~0.5 ms of every start) for names we do not need
+except ImportError:  # another Python than CPython
+    import signal  # type: ignore[no-redef]
 
 if os.path.basename(sys.argv[0]) == "glossary":  # the installed command, not an importer of cli
     # A Ctrl-C while the modules load ends the process quietly; main() gives Ctrl-C back to Python.

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from glossary.model import DemoFailure
+from glossary.results import DemoFailure
 from seqml.demos import Demo, ParamError, get_demo, validate_params
 from seqml.demos.corpus import read_corpus
 

@@ -97,25 +97,6 @@ class Resolution(NamedTuple):
     kind: str  # slug | name | alias | abbreviation
 
 
-class SearchHit(NamedTuple):
-    """One full-text match: the term and the highlighted fragment that matched."""
-
-    slug: str
-    name: str
-    summary: str
-    snippet: str
-    score: float
-
-
-class TopicInfo(NamedTuple):
-    """A topic (one pack) and how many terms it holds."""
-
-    topic: str
-    title: str
-    description: str
-    count: int
-
-
 class CardId(NamedTuple):
     """One card of the learner's record: a question type asked about a term.
 
@@ -140,16 +121,6 @@ class CardId(NamedTuple):
 
 # The four FSRS answer buttons, named as the learner sees them (the ratings are FSRS's 1-4).
 RATING_NAMES: Mapping[int, str] = MappingProxyType({1: "Again", 2: "Hard", 3: "Good", 4: "Easy"})
-
-
-class PathStep(NamedTuple):
-    """One hop of a chain of links: ``source`` --label--> ``target``."""
-
-    source: str
-    label: str
-    target: str
-    source_slug: str = ""
-    target_slug: str = ""
 
 
 def canonical_link(slug: str, key: str, other: str) -> Link:
@@ -185,7 +156,7 @@ def lookup_key(text: str) -> str:
     return "".join(text.casefold().split()).replace("-", "").replace("_", "")
 
 
-# What the lookup commands hand to a view or to JSON: one record per command.
+# What a lookup hands to a view or to JSON (the other commands' records are in glossary.results).
 
 
 class Card(NamedTuple):
@@ -198,51 +169,3 @@ class Card(NamedTuple):
     kind: str = "slug"  # how the query matched: slug | name | alias | abbreviation
 
 
-class Comparison(NamedTuple):
-    """Two cards side by side and the relation words that link the first to the second."""
-
-    left: Card
-    right: Card
-    relation: tuple  # of str, worded from the left term's end
-
-
-class TopicGroup(NamedTuple):
-    """One topic of the list and its terms in pack order."""
-
-    topic: TopicInfo
-    terms: tuple  # of Term
-
-
-class TermList(NamedTuple):
-    """The terms grouped by topic, as ``glossary list`` shows them."""
-
-    groups: tuple  # of TopicGroup
-
-
-class LinkTree(NamedTuple):
-    """A term and the terms within a few links of it, by parent slug (breadth first)."""
-
-    root: Term
-    children: Mapping  # slug -> list of LinkView
-
-
-class Route(NamedTuple):
-    """The shortest chain of links between two terms; ``steps`` is None when none exists."""
-
-    start: Term
-    goal: Term
-    steps: tuple | None  # of PathStep
-
-
-class SearchResults(NamedTuple):
-    """A search and its ranked hits."""
-
-    query: str
-    hits: tuple  # of SearchHit
-
-
-class DemoFailure(NamedTuple):
-    """A term's demo that could not run (a bad pack value, an unknown demo): one line of why."""
-
-    name: str
-    message: str

@@ -19,20 +19,11 @@ from glossary.model import (
     HIT_START,
     RELATIONS,
     Card,
-    Comparison,
     Example,
     Link,
-    LinkTree,
     LinkView,
-    PathStep,
     Resolution,
-    Route,
-    SearchHit,
-    SearchResults,
     Term,
-    TermList,
-    TopicGroup,
-    TopicInfo,
     lookup_key,
     view_link,
 )
@@ -43,6 +34,16 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from glossary.importing import Removed
+    from glossary.results import (
+        Comparison,
+        LinkTree,
+        PathStep,
+        Route,
+        SearchHit,
+        SearchResults,
+        TermList,
+        TopicInfo,
+    )
 
 
 # --------------------------------------------------------------------------- the store
@@ -183,6 +184,8 @@ class Store:
 
     def comparison(self, first: str, second: str) -> Comparison:
         """Two different terms side by side, with the words that link the first to the second."""
+        from glossary.results import Comparison
+
         left = self.card_of(self.find(first).slug)
         right = self.card_of(self.find(second).slug)
         if left.term.slug == right.term.slug:
@@ -192,6 +195,8 @@ class Store:
 
     def term_list(self, topic: str | None = None) -> TermList:
         """Every term by topic, or one topic's terms, named by slug or title (ignoring case)."""
+        from glossary.results import TermList, TopicGroup
+
         topics = self.topics()
         if topic is not None:
             check_text(topic)
@@ -216,17 +221,23 @@ class Store:
 
     def link_tree(self, query: str, depth: int) -> LinkTree:
         """The term ``query`` names and the terms within ``depth`` links of it."""
+        from glossary.results import LinkTree
+
         root = self.term(self.find(query).slug)
         return LinkTree(root, self.neighbourhood(root.slug, depth))
 
     def route(self, first: str, second: str) -> Route:
         """The shortest chain of links from one term to another (steps None when unconnected)."""
+        from glossary.results import Route
+
         start, goal = self.term(self.find(first).slug), self.term(self.find(second).slug)
         steps = self.path(start.slug, goal.slug)
         return Route(start, goal, None if steps is None else tuple(steps))
 
     def search_results(self, query: str, limit: int = 10) -> SearchResults:
         """A full-text search (see ``search``); an empty query is a usage error."""
+        from glossary.results import SearchResults
+
         if not query.strip():
             raise Invalid("the search query is empty.")
         return SearchResults(query, tuple(self.search(query, limit)))
@@ -254,6 +265,8 @@ class Store:
 
     def topics(self) -> list[TopicInfo]:
         """Topics with their term counts, in pack order."""
+        from glossary.results import TopicInfo
+
         rows = self.conn.execute(
             "SELECT topics.topic, title, description, count(terms.slug) AS n FROM topics "
             "LEFT JOIN terms USING (topic) GROUP BY topics.topic "
@@ -349,6 +362,8 @@ class Store:
 
     def _steps(self, middle: str, forward: dict, backward: dict) -> list[PathStep]:
         """The chain start -> middle -> goal, each hop worded from the term it leaves."""
+        from glossary.results import PathStep
+
         hops: list[tuple[str, str, str]] = []
         node = middle
         while forward[node][1]:
@@ -380,6 +395,8 @@ class Store:
         last word a prefix; as the index holds Porter stems ("clipping" is stored as "clip"),
         a prefix that finds nothing is retried up to two letters shorter.
         """
+        from glossary.results import SearchHit
+
         words = re.findall(r"\w+", query)
         if not words:
             return []

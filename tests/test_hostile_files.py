@@ -156,7 +156,7 @@ def test_bundled_demo_params_pass_the_demo_checks() -> None:
 
 def test_a_store_holding_a_file_naming_demo_param_never_runs_it(store: Store, db_path: Path) -> None:
     from glossary.demos import run_term_demo
-    from glossary.model import DemoFailure
+    from glossary.results import DemoFailure
 
     failure = run_term_demo("ngram", {"corpus": "/etc/passwd"}, 0)
     assert isinstance(failure, DemoFailure) and "may not read a file" in failure.message

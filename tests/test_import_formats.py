@@ -331,7 +331,8 @@ def test_markdown_written_by_the_exporter_reads_back_to_the_same_text(
 ) -> None:
     from glossary.formats.export import Export
     from glossary.formats.markdown_pack import write_markdown
-    from glossary.model import Card, Term, TopicInfo
+    from glossary.model import Card, Term
+    from glossary.results import TopicInfo
 
     term = Term(
         slug="fuzzed-term", name=name.strip(), summary="s", definition=definition.strip(), source="src",

@@ -14,7 +14,8 @@ from glossary.errors import Invalid
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from glossary.model import Card, Link, TopicInfo
+    from glossary.model import Card, Link
+    from glossary.results import TopicInfo
     from glossary.store import Store
 
 

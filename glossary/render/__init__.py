@@ -1,8 +1,8 @@
 """Views only: records in, rich renderables out. Nothing here queries the store or runs a model.
 
 ``view_of`` picks the view for a lookup command's record, importing the view module on demand,
-so a command pays only for the renderables it draws. Modules here may import ``glossary.model``
-and ``glossary.render.*``; anything else of the core only for type annotations.
+so a command pays only for the renderables it draws. Modules here may import ``glossary.model``,
+``glossary.results`` and ``glossary.render.*``; anything else of the core only for type annotations.
 """
 
 from __future__ import annotations

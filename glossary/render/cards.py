@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
     from rich.tree import Tree
 
-    from glossary.model import Card, Comparison, LinkTree, Route, SearchResults, TermList
+    from glossary.model import Card
+    from glossary.results import Comparison, LinkTree, Route, SearchResults, TermList
 
 from glossary.model import RELATIONS, LinkView, Term, shared_links
 from glossary.render.prose import CAP, wrap_lines

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from glossary.model import RATING_NAMES, Card, Comparison, LinkTree, Route, SearchResults, TermList
+from glossary.model import RATING_NAMES, Card
+from glossary.results import Comparison, LinkTree, Route, SearchResults, TermList
 
 if TYPE_CHECKING:
     from glossary.backup import BackupMade, Restored

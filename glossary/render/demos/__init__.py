@@ -20,10 +20,10 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from glossary.model import DemoFailure
 from glossary.render.charts import add_column, add_row, house_table
 from glossary.render.prose import Prose
 from glossary.render.safe import plain
+from glossary.results import DemoFailure
 
 if TYPE_CHECKING:
     from glossary.demos import DemoRun
