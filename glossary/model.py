@@ -167,5 +167,3 @@ class Card(NamedTuple):
     origin: str  # bundled | user
     query: str = ""
     kind: str = "slug"  # how the query matched: slug | name | alias | abbreviation
-
-
