@@ -217,3 +217,28 @@ def test_comparing_a_term_with_itself_is_a_usage_error(run) -> None:
     result = run("compare", "lstm", "Long Short-Term Memory")
     assert result.exit_code == 2
     assert "both name Long Short-Term Memory" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "collecting"),
+    [
+        (("show", "lstm"), False),
+        (("lstm",), False),
+        (("list",), False),
+        (("stats",), True),
+        (("demo", "clipping"), True),
+    ],
+)
+def test_the_garbage_collector_stays_off_for_a_lookup_and_comes_back_for_longer_commands(
+    run, args: tuple[str, ...], collecting: bool
+) -> None:
+    import gc
+
+    gc.disable()  # as the installed command starts (cli.py turns it off while click and rich load)
+    try:
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert gc.isenabled() is collecting
+    finally:
+        gc.unfreeze()
+        gc.enable()

@@ -66,37 +66,39 @@ def _bracket_groups(line: str) -> Iterator[tuple[int, int]]:
                 yield start, index + 1
 
 
-def _kept_spaces(line: str) -> set[int]:
-    """Indices of the spaces in ``line`` where a break would split a formula or a command."""
-    kept: set[int] = set()
-    words = [(match.start(), match.end(), match.group()) for match in _WORD.finditer(line)]
-    for (_, end, word), (start, _, following) in pairwise(words):
-        joined = word in OPERATORS or following in OPERATORS or (_math_like(word) and _math_like(following))
-        if joined:
-            kept.update(range(end, start))
-    for start, end in _bracket_groups(line):
-        inner = line[start + 1 : end - 1].split()
-        if all(_math_like(word) for word in inner):
-            kept.update(index for index in range(start, end) if line[index] == " ")
-    return kept
+def _joined_gaps(line: str, words: list[re.Match[str]]) -> list[bool]:
+    """For each gap between two neighbouring words, whether a break there would split a formula
+    or a command (the i-th entry is the gap after the i-th word)."""
+    math = [_math_like(word.group()) for word in words]
+    joined = [
+        left.group() in OPERATORS or right.group() in OPERATORS or (math[i] and math[i + 1])
+        for i, (left, right) in enumerate(pairwise(words))
+    ]
+    groups = [(start, end) for start, end in _bracket_groups(line) if _all_math(line[start + 1 : end - 1])]
+    spans = groups + [match.span() for match in _COMMAND.finditer(line)]
+    for begin, end in spans:  # a formula in brackets or a command keeps the plain spaces inside it
+        for i, (left, right) in enumerate(pairwise(words)):
+            gap = line[left.end() : right.start()]
+            if begin <= left.end() and right.start() <= end and not gap.strip(" "):
+                joined[i] = True
+    return joined
 
 
-def _command_spans(line: str) -> list[tuple[int, int]]:
-    """(start, end) of each ``glossary ...`` command in the line."""
-    return [match.span() for match in _COMMAND.finditer(line)]
+def _all_math(text: str) -> bool:
+    return all(_math_like(word) for word in text.split())
 
 
 def _units(line: str, start: int) -> list[tuple[int, int, bool]]:
     """The line from ``start`` cut into unbreakable units: (start, end, is_command)."""
-    kept = _kept_spaces(line)
-    commands = _command_spans(line)
-    for begin, end in commands:
-        kept.update(index for index in range(begin, end) if line[index] == " ")
+    words = list(_WORD.finditer(line))
+    joined = _joined_gaps(line, words)
+    commands = [match.span() for match in _COMMAND.finditer(line)] if "glossary" in line else []
     units: list[tuple[int, int, bool]] = []
-    for match in _WORD.finditer(line, start):
-        if units and all(index in kept for index in range(units[-1][1], match.start())):
-            first = units[-1][0]
-            units[-1] = (first, match.end(), units[-1][2])
+    for i, match in enumerate(words):
+        if match.start() < start:
+            continue
+        if units and joined[i - 1]:
+            units[-1] = (units[-1][0], match.end(), units[-1][2])
         else:
             in_command = any(begin <= match.start() < end for begin, end in commands)
             units.append((match.start(), match.end(), in_command))
