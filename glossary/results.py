@@ -6,7 +6,7 @@ of it ``collections.namedtuple`` compiling its constructor). The store imports t
 methods that build them.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from glossary.model import Card, Term
@@ -42,16 +42,20 @@ class PathStep(NamedTuple):
 
 
 class TopicGroup(NamedTuple):
-    """One topic of the list and its terms in pack order."""
+    """One topic of the list and its terms in pack order, read from the store as they are drawn
+    (iterate ``terms`` once)."""
 
     topic: TopicInfo
-    terms: tuple  # of Term
+    terms: Iterable  # of Term
 
 
 class TermList(NamedTuple):
-    """The terms grouped by topic, as ``glossary list`` shows them."""
+    """The terms grouped by topic, as ``glossary list`` shows them, and the (name, abbreviation)
+    of every listed term: what the name column's width needs, without reading whole rows first
+    (iterate ``titles`` once)."""
 
     groups: tuple  # of TopicGroup
+    titles: Iterable  # of (name, abbreviation)
 
 
 class Comparison(NamedTuple):

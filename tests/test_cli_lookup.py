@@ -203,3 +203,70 @@ def test_an_n_gram_is_words_not_a_model(run) -> None:
     assert {("is-a", "out", "language-model"), ("used-in", "in", "n-gram")} <= {
         (link["relation"], link["direction"], link["slug"]) for link in model["links"]
     }
+
+
+WIDE_TITLE_PACK = """[pack]
+topic = "wide"
+title = "Wide titles"
+description = "A title that is not one column a character."
+
+[[terms]]
+slug = "wide-title"
+name = "{name}"
+summary = "The widest title of all"
+definition = "Wider on screen than its count of characters, and wider than any bundled title."
+source = "my notes"
+[terms.links]
+see-also = ["long-short-term-memory"]
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "長短期記憶ネットワークと呼ばれる再帰型ニューラルネット",
+        "escape \\u001b\\u001b\\u001b\\u001b\\u001b\\u001b\\u001b\\u001b\\u001b\\u001b\\u001b",
+    ],
+    ids=["two-column-characters", "escaped-control-characters"],
+)
+def test_list_lines_up_summaries_after_the_widest_title_even_a_wide_or_escaped_one(
+    run, tmp_path, name
+) -> None:
+    from rich.cells import cell_len
+
+    pack = tmp_path / "wide.toml"
+    pack.write_text(WIDE_TITLE_PACK.format(name=name), encoding="utf-8")
+    imported = run("import", str(pack))
+    assert imported.exit_code == 0, imported.output
+    lines = run("list", env={"COLUMNS": "200"}).output.splitlines()
+    starts = {}
+    for summary in ("The widest title of all", "Training by repeatedly"):  # its own chunk of 50, the first
+        line = next(line for line in lines if summary in line)
+        starts[summary] = cell_len(line[: line.index(summary)])
+    assert len(set(starts.values())) == 1, starts
+
+
+def test_a_store_at_schema_6_gains_the_index_the_list_reads(db_path: Path) -> None:
+    from glossary.schema import connect
+    from glossary.store import Store
+
+    Store.open(db_path).close()
+    conn = connect(db_path)
+    conn.execute("DROP INDEX terms_by_topic")
+    conn.execute("PRAGMA user_version = 6")
+    conn.close()
+    store = Store.open(db_path)
+    try:
+        indexes = [
+            row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        ]
+        assert "terms_by_topic" in indexes
+        plan = " ".join(
+            str(row[-1])
+            for row in store.conn.execute(
+                "EXPLAIN QUERY PLAN SELECT name, abbreviation FROM terms WHERE topic IN ('x')"
+            )
+        )
+        assert "COVERING INDEX terms_by_topic" in plan
+    finally:
+        store.close()

@@ -200,27 +200,27 @@ def demo_command(term: Term) -> str:
     return f"glossary demo {term.demo}" + (f" {options}" if options else "")
 
 
-def term_list(groups: Iterable[tuple[str, Sequence[Term]]]) -> RenderableType:
-    """Terms by topic: name, abbreviation and summary, one line each."""
-    return Group(*term_list_chunks(list(groups)))
+def _title_cells(name: str, abbreviation: str) -> int:
+    """Columns of a term's title in the list: printable ASCII (nearly every title) is a column a
+    character, the one check 10,000 titles can afford; anything else is measured as drawn."""
+    text = f"{name} ({abbreviation})" if abbreviation else name
+    return len(text) if text.isascii() and text.isprintable() else cell_len(plain(text))
 
 
 def term_list_chunks(
-    groups: Sequence[tuple[str, Sequence[Term]]], size: int = 50
+    groups: Sequence[tuple[str, Iterable[Term]]], titles: Iterable[tuple[str, str]], size: int = 50
 ) -> Iterator[RenderableType]:
     """The term list as tables of ``size`` rows that line up, so a long list can stream.
 
     A rich Table lays out all its rows before printing any; on 10,000 terms that is seconds of
-    silence. Tables of a hundred rows with the same first-column width print as they are drawn.
+    silence. Tables of fifty rows with the same first-column width (from ``titles``, the name and
+    abbreviation of every listed term) print as the terms are read.
     """
     from rich.table import Table
 
-    def shown(term: Term) -> str:
-        return f"{term.name} ({term.abbreviation})" if term.abbreviation else term.name
-
     width = max(
         [cell_len(plain(title)) for title, _ in groups]
-        + [2 + cell_len(plain(shown(term))) for _, terms in groups for term in terms],
+        + [2 + _title_cells(name, abbreviation) for name, abbreviation in titles],
         default=4,
     )
 
@@ -416,7 +416,8 @@ def term_list_view(listing: TermList) -> RenderableType:
 
 def term_list_parts(listing: TermList) -> Iterator[RenderableType]:
     """``glossary list`` in parts that can be printed (or paged) as they are drawn."""
-    return term_list_chunks([(f"{g.topic.title} ({g.topic.topic})", g.terms) for g in listing.groups])
+    groups = [(f"{g.topic.title} ({g.topic.topic})", g.terms) for g in listing.groups]
+    return term_list_chunks(groups, listing.titles)
 
 
 def link_tree_view(tree: LinkTree) -> RenderableType:
