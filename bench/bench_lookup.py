@@ -13,8 +13,9 @@ command), a plural (``glossary show LSTMs``) and a miss with one clear candidate
 perplex``). Runs are interleaved so that machine noise hits every command alike.
 
 ``--scale`` also builds a store with 10,000 generated terms (inserted directly, as the pack
-loader caps a file at 2 MB) and times ``list`` (piped, the whole list), a typo's suggestions and
-``path`` on it against the same commands on the bundled store, interleaved.
+loader caps a file at 2 MB) and times every lookup command on it (``list``'s first screen and the
+whole list piped, ``show`` found, plural, one candidate and typo, ``search``, ``links``, ``compare``
+and ``path``) against the same commands on the bundled store, interleaved.
 """
 
 from __future__ import annotations
@@ -165,7 +166,7 @@ def lookup_table(runs: int, tmp: Path, reference: str | None = None) -> None:
 
 
 def scale_table(runs: int, tmp: Path) -> None:
-    """list, a typo's suggestions and path on 10,000 terms against the same on the bundled store."""
+    """Every lookup command on 10,000 terms against the same on the bundled store."""
     big = tmp / "big.db"
     start = time.perf_counter()
     build_big_store(big)
@@ -175,7 +176,13 @@ def scale_table(runs: int, tmp: Path) -> None:
     rows = {
         "first screen of list (50 lines, streamed)": ["list"],
         "list (piped, whole)": ["list"],
+        "show lstm": ["show", "lstm"],
+        "show LSTMs (plural)": ["show", "LSTMs"],
+        "show perplex (one clear candidate)": ["show", "perplex"],
         "show lstn (typo: suggestions)": ["show", "lstn"],
+        "search gradient": ["search", "gradient"],
+        "links rnn --depth 2": ["links", "rnn", "--depth", "2"],
+        "compare bigram trigram": ["compare", "bigram", "trigram"],
         "path forget-gate exploding": ["path", "forget gate", "exploding gradients"],
     }
     commands, envs = {}, {}
@@ -184,11 +191,22 @@ def scale_table(runs: int, tmp: Path) -> None:
             commands[f"{label} @ {size}"] = [glossary, *args]
             envs[f"{label} @ {size}"] = {**os.environ, "GLOSSARY_DB": str(db), "NO_COLOR": "1"}
     median = run_interleaved(commands, envs, runs)
-    print("| command | bundled ms | 10k terms ms | ratio (goal <= 1.2x) |")
-    print("|---|---|---|---|")
+    print("| command | bundled ms | 10k terms ms | ratio (goal <= 1.2x) | lines printed, bundled / 10k |")
+    print("|---|---|---|---|---|")
     for label in rows:
         small, large = median[f"{label} @ bundled"], median[f"{label} @ 10k"]
-        print(f"| `{label}` | {small:.1f} | {large:.1f} | {large / small:.2f}x |")
+        lines = [
+            count_lines(commands[f"{label} @ {size}"], envs[f"{label} @ {size}"])
+            for size in ("bundled", "10k")
+        ]
+        shown = "50 / 50" if label.startswith("first screen") else f"{lines[0]} / {lines[1]}"
+        print(f"| `{label}` | {small:.1f} | {large:.1f} | {large / small:.2f}x | {shown} |")
+
+
+def count_lines(command: list[str], env: dict[str, str]) -> int:
+    """How many lines a command prints, piped: a bigger answer may take longer."""
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    return len((done.stdout + done.stderr).splitlines())
 
 
 def time_first_lines(command: list[str], env: dict[str, str], lines: int = 50) -> float:
