@@ -35,8 +35,10 @@ def figure(result: ClippingResult) -> Figure:
         axes.add_patch(Rectangle((-limit, -limit), 2 * limit, 2 * limit, fill=False, linestyle="--",
                                  color="grey", label=f"clip value box [-{limit:g}, {limit:g}]"))  # fmt: skip
     else:
+        # Clipping scales every component alike, so in two of many the arrow stops inside the circle.
+        of_all = f" (the norm of all {before.size} components)" if before.size > 2 else ""
         axes.add_patch(Circle((0, 0), limit, fill=False, linestyle="--", color="grey",
-                              label=f"max norm {limit:g}"))  # fmt: skip
+                              label=f"max norm {limit:g}{of_all}"))  # fmt: skip
     for vector, colour, label in (
         (before, "tab:red", "before clipping"),
         (after, "tab:blue", "after clipping"),
