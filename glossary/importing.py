@@ -78,7 +78,8 @@ def import_pack(conn: sqlite3.Connection, path: str | Path, format: str | None =
         if not bundled_topic:
             conn.execute("DELETE FROM topics WHERE topic = ? AND origin = 'user'", (topic,))
         count = insert_packs(conn, [pack], "user")
-        drop_orphan_grams(conn)
+        if owned:  # only a re-import drops spellings whose trigrams may now be orphans
+            drop_orphan_grams(conn)
         return count
 
 

@@ -37,7 +37,7 @@ def test_a_bundled_resync_is_preceded_by_a_backup_of_the_store_as_it_was(db_path
 
 def test_a_migration_is_preceded_by_a_backup(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
-    conn.execute("DROP TABLE key_grams")  # undo the last migration (6: the trigram index of keys)
+    conn.execute("DROP INDEX terms_by_topic")  # undo the last migration (7: the index the list reads)
     conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
     conn.commit()
     conn.close()

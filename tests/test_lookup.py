@@ -107,3 +107,15 @@ def test_the_migration_to_4_indexes_a_learners_terms(tmp_path) -> None:
         assert store.suggest("echo stat netwrk")[0][0] == "echo-state-network"
     finally:
         store.close()
+
+
+def test_the_trigram_index_holds_exactly_the_grams_python_cuts_for_every_kind_of_key(tmp_path) -> None:
+    from glossary.spelling import _index_grams, grams
+
+    keys = {"lstm", "a", "", "ngram", "長短期記憶", "naïve", "e\u0301te", "🙂smile", "nul\0inside", "x" * 300}
+    conn = connect(tmp_path / "grams.db")
+    conn.execute("CREATE TABLE key_grams (gram TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (gram, key))")
+    _index_grams(conn, keys)
+    stored = {tuple(row) for row in conn.execute("SELECT gram, key FROM key_grams")}
+    assert stored == {(gram, key) for key in keys for gram in grams(key)}
+    conn.close()

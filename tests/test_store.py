@@ -178,6 +178,33 @@ def test_reimporting_a_user_pack_replaces_its_terms(store: Store, tmp_path: Path
     assert store.origin("echo-state-network") == "user"
 
 
+def test_every_trigram_points_at_a_spelling_after_import_reimport_and_removal(
+    store: Store, tmp_path: Path
+) -> None:
+    from glossary.spelling import grams
+
+    def orphans() -> set[tuple[str, str]]:
+        keys = {row[0] for row in store.conn.execute("SELECT key FROM lookup WHERE kind != 'inflected'")}
+        return {
+            tuple(row) for row in store.conn.execute("SELECT gram, key FROM key_grams") if row[1] not in keys
+        }
+
+    def indexed(key: str) -> bool:
+        return set(grams(key)) <= {
+            row[0] for row in store.conn.execute("SELECT gram FROM key_grams WHERE key = ?", (key,))
+        }
+
+    pack = tmp_path / "mine.toml"
+    pack.write_text(USER_PACK, encoding="utf-8")
+    store.import_pack(pack)
+    assert orphans() == set() and indexed("echostatenetwork") and indexed("esn")
+    pack.write_text(USER_PACK.replace('abbreviation = "ESN"\n', ""), encoding="utf-8")
+    store.import_pack(pack)  # the abbreviation is gone: so are its trigrams
+    assert orphans() == set() and indexed("echostatenetwork") and not indexed("esn")
+    store.remove_pack("my-notes")
+    assert orphans() == set() and not indexed("echostatenetwork")
+
+
 def test_a_user_pack_cannot_redefine_a_bundled_term(store: Store, tmp_path: Path) -> None:
     from glossary.packs import PackError
 
