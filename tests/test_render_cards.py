@@ -40,3 +40,46 @@ def test_wrapped_paragraph_keeps_its_style_on_every_line() -> None:
     console = Console(file=io.StringIO(), width=20, force_terminal=True, color_system="standard")
     console.print(Paragraph(Text("a bold summary that wraps", style="bold")))
     assert console.file.getvalue() == "\x1b[1ma bold summary that\x1b[0m\n\x1b[1mwraps\x1b[0m\n"
+
+
+def _rich_tree(node):
+    from rich.tree import Tree
+
+    tree = Tree(node.label)
+
+    def grow(branch, children) -> None:
+        for child in children:
+            grow(branch.add(child.label), child.children)
+
+    grow(tree, node.children)
+    return tree
+
+
+@pytest.mark.parametrize("width", [12, 24, 40, 80])
+@pytest.mark.parametrize("colour", [False, True])
+@pytest.mark.parametrize("ascii_only", [False, True])
+def test_the_guided_tree_draws_what_richs_tree_draws(width: int, colour: bool, ascii_only: bool) -> None:
+    from glossary.render.tree import GuidedTree, Node
+
+    leaf = Node(Text.assemble(("uses ", "cyan"), "a label long enough to wrap at narrow widths"))
+    root = Node(
+        Text("recurrent neural network (RNN)", style="bold"),
+        (
+            Node(Text("is a kind of sequence model"), (leaf, Node(Text("tab\there")))),
+            Node(Text("has the part hidden state"), (Node(Text("see also hidden layer")),)),
+            leaf,
+            Node(Text("two\nlines"), (leaf,)),
+        ),
+    )
+
+    def drawn(renderable) -> str:
+        encoding = "ascii" if ascii_only else "utf-8"
+        file = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="replace")
+        console = Console(
+            file=file, width=width, force_terminal=colour, color_system="standard" if colour else None
+        )
+        console.print(renderable)
+        file.flush()
+        return file.buffer.getvalue().decode(encoding, errors="replace")
+
+    assert drawn(GuidedTree(root)) == drawn(_rich_tree(root))

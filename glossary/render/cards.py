@@ -17,7 +17,6 @@ from rich.text import Text
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
-    from rich.tree import Tree
 
     from glossary.model import Card
     from glossary.results import Comparison, LinkTree, Route, SearchResults, TermList
@@ -312,19 +311,20 @@ def shared_sentence(view: LinkView) -> str:
     return _BOTH[key].format(b=view.other_name)
 
 
-def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> Tree:
+def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> RenderableType:
     """A term's neighbourhood as a tree: ``children[slug]`` are the links drawn under ``slug``."""
-    from rich.tree import Tree
+    from glossary.render.tree import GuidedTree, Node
 
-    tree = Tree(title_of(root))
+    def grow(slug: str) -> tuple[Node, ...]:
+        return tuple(
+            Node(
+                Text.assemble((f"{one_link(view.label)} ", "cyan"), _t(view.other_name)),
+                grow(view.other_slug),
+            )
+            for view in children.get(slug, ())
+        )
 
-    def grow(node: Tree, slug: str) -> None:
-        for view in children.get(slug, ()):
-            branch = node.add(Text.assemble((f"{one_link(view.label)} ", "cyan"), _t(view.other_name)))
-            grow(branch, view.other_slug)
-
-    grow(tree, root.slug)
-    return tree
+    return GuidedTree(Node(title_of(root), grow(root.slug)))
 
 
 def comparison(
