@@ -223,7 +223,12 @@ def _not_found_message(error: NotFound) -> str:
     if error.suggestions:
         names = ", ".join(f"{plain(name)} ({slug})" for slug, name in error.suggestions)
         return f"{message} Did you mean: {names}?"
-    return f"{message} Try: glossary search {plain(shown(error.query))}"
+    if error.what != "term":  # full-text search finds terms, not packs
+        return message
+    import shlex
+
+    words = plain(shown(error.query))
+    return f"{message} Try: glossary search {'-- ' if words.startswith('-') else ''}{shlex.quote(words)}"
 
 
 class _Command(click.Command):

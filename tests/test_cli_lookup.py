@@ -68,13 +68,29 @@ def test_a_typo_keeps_its_did_you_mean(run) -> None:
     "args",
     [("show", "caf\udce9"), ("caf\udce9",), ("links", "caf\udce9"), ("tour", "caf\udce9"),
      ("compare", "lstm", "caf\udce9"), ("path", "caf\udce9", "lstm"), ("quiz", "--terms", "lstm,caf\udce9"),
-     ("demo", "caf\udce9"), ("list", "--topic", "caf\udce9")],
+     ("demo", "caf\udce9"), ("list", "--topic", "caf\udce9"), ("remove", "caf\udce9"),
+     ("suspend", "caf\udce9"), ("unsuspend", "caf\udce9"), ("cards", "caf\udce9")],
 )  # fmt: skip
 def test_undecodable_bytes_are_named_not_a_crash(run, args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
     assert "caf\\xe9" in result.output and "not valid UTF-8" in result.output
+
+
+def test_a_miss_without_suggestions_offers_a_search_command_that_runs(run) -> None:
+    result = run("show", "--", "-zzz qq")
+    assert result.exit_code == 1
+    assert result.output.rstrip().endswith("Try: glossary search -- '-zzz qq'")
+    suggested = run("search", "--", "-zzz qq")  # what the hint says to type, as the shell splits it
+    assert suggested.exit_code == 1 and "No such option" not in suggested.output
+
+
+def test_removing_a_pack_that_is_not_there_does_not_point_at_search(run) -> None:
+    result = run("remove", "no-such-pack")
+    assert result.exit_code == 1
+    assert "no pack of yours matches 'no-such-pack'." in result.output
+    assert "glossary search" not in result.output
 
 
 def test_a_120_kb_term_answers_in_well_under_a_second(run) -> None:
