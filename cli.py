@@ -930,7 +930,11 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         from glossary.outputs import plot_format
         from glossary.render.plots import save_plot
 
-        save_plot(run, plot, plot_format(plot) or "png")
+        try:
+            save_plot(run, plot, plot_format(plot) or "png")
+        except OSError as error:  # the disk filled up, or the path changed during the run
+            where = click.format_filename(plot)
+            raise click.ClickException(f"cannot write {where}: {error.strerror}") from None
         click.echo(f"Saved {click.format_filename(plot)}", err=True)
     from glossary.render.demos import demo_view
 
