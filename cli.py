@@ -1020,9 +1020,9 @@ class _DemoGroup(click.Group):
         return list(DEMOS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from seqml.demos import DEMOS
+        from seqml.demos import find_demo
 
-        demo = DEMOS.get(cmd_name)
+        demo = find_demo(cmd_name)  # LSTM-Step and lstm_step too: one name, whatever the spelling
         if demo is not None:
             return _demo_command(demo)
         if ctx.resilient_parsing:  # completing: never open (or build) the store

@@ -155,6 +155,19 @@ def test_demo_term_runs_the_terms_demo_with_its_parameters(run) -> None:
     assert json.loads(run("demo", "ngram", "--json").output)["params"]["n"] == 3  # demo names still work
 
 
+@pytest.mark.parametrize("spelling", ["LSTM-STEP", "lstm_step", "Lstm Step", "Gradient-Flow", "rnn_unroll"])
+def test_a_demo_name_is_folded_like_a_term(run, spelling: str) -> None:
+    result = run("demo", spelling, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["demo"] == spelling.casefold().replace("_", "-").replace(" ", "-")
+
+
+def test_a_demo_name_in_capitals_runs_the_same_as_in_lower_case(run) -> None:
+    lower = json.loads(run("demo", "attention", "--json").output)
+    upper = json.loads(run("demo", "Attention", "--json").output)
+    assert upper["params"] == lower["params"]
+
+
 def test_demo_of_a_term_without_one_says_so(run, tmp_path) -> None:
     """Every bundled term has a demo; a learner's imported term may not."""
     pack = tmp_path / "mine.toml"
