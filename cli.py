@@ -360,6 +360,22 @@ def _complete_topics(ctx: click.Context, _param: click.Parameter, incomplete: st
     return topic_words(_completion_db(ctx), incomplete)
 
 
+def _complete_packs(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from glossary.completion import topic_words
+
+    return topic_words(_completion_db(ctx), incomplete, only_yours=True)
+
+
+def _complete_card(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """TERM[:TYPE]: term words (one shell word each) until a colon, then the question types."""
+    term, colon, kind = incomplete.rpartition(":")
+    if colon:
+        from glossary.quiz.base import QTYPES
+
+        return [f"{term}:{name}" for name in QTYPES if name.startswith(kind)]
+    return [word for word in _complete_terms(ctx, incomplete) if " " not in word]
+
+
 # --------------------------------------------------------------------------- the group
 
 
@@ -588,7 +604,7 @@ def import_pack(store: Store, pack: str, pack_format: str | None) -> None:
 
 
 @cli.command()
-@click.argument("pack")
+@click.argument("pack", shell_complete=_complete_packs)
 @json_option
 @pass_store
 def remove(store: Store, pack: str, as_json: bool) -> None:
@@ -669,8 +685,12 @@ def restore(ctx: click.Context, file: str, as_json: bool) -> None:
     help="anki: an .apkg deck; toml: a pack `glossary import` reads back; reviews-csv: your review log.",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="File to write; - for standard output.")
-@click.option("--topic", help="Only the terms of this topic.")
-@click.option("--pack", help="Only the terms of this pack (one of yours, named by its topic).")
+@click.option("--topic", shell_complete=_complete_topics, help="Only the terms of this topic.")
+@click.option(
+    "--pack",
+    shell_complete=_complete_packs,
+    help="Only the terms of this pack (one of yours, named by its topic).",
+)
 @pass_store
 def export(store: Store, export_format: str, output: str, topic: str | None, pack: str | None) -> None:
     """Export terms (all, a --topic or a --pack) as an Anki deck, Markdown, JSON or a TOML pack, or
@@ -941,6 +961,13 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
     _draw_demo(demo_view(run), svg, f"glossary demo {demo.name}")
 
 
+def _choice_completer(choices: tuple[str, ...]) -> Any:
+    """Complete a demo option's choices (--method value|norm|global-norm); None for free values."""
+    if not choices:
+        return None
+    return lambda _ctx, _param, typed: [choice for choice in choices if choice.startswith(typed)]
+
+
 def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "") -> click.Command:
     """Build `glossary demo NAME`: one option per registered parameter, plus the shared ones.
 
@@ -965,6 +992,7 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
                 metavar=metavar,
                 show_default=False,
                 help=f"{param.help[:1].upper()}{param.help[1:]} [{allowed}default: {default}]",
+                shell_complete=_choice_completer(param.choices),
             )
         )
     options += [
@@ -1503,8 +1531,14 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     console.print(next_steps_view(slug))
 
 
+def _setting_keys(incomplete: str) -> list[str]:
+    from glossary.settings import SETTINGS
+
+    return [setting.key for setting in SETTINGS if setting.key.startswith(incomplete)]
+
+
 @cli.command(context_settings=CONTEXT)
-@click.argument("key", required=False)
+@click.argument("key", required=False, shell_complete=lambda _c, _p, typed: _setting_keys(typed))
 @click.argument("value", required=False)
 @click.pass_context
 def config(ctx: click.Context, key: str | None, value: str | None) -> None:
@@ -1554,7 +1588,7 @@ def _suspension(ctx: click.Context, spec: str, suspend: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("card", metavar="TERM[:TYPE]")
+@click.argument("card", metavar="TERM[:TYPE]", shell_complete=_complete_card)
 @click.pass_context
 def suspend(ctx: click.Context, card: str) -> None:
     """Keep a term's cards (or one card) out of every quiz and review until unsuspended.
@@ -1568,7 +1602,7 @@ def suspend(ctx: click.Context, card: str) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("card", metavar="TERM[:TYPE]")
+@click.argument("card", metavar="TERM[:TYPE]", shell_complete=_complete_card)
 @click.pass_context
 def unsuspend(ctx: click.Context, card: str) -> None:
     """Bring suspended cards (leeches included) back into study.
@@ -1581,7 +1615,7 @@ def unsuspend(ctx: click.Context, card: str) -> None:
 
 
 @cli.command(name="cards", context_settings=CONTEXT)
-@click.argument("term", required=False)
+@click.argument("term", required=False, type=TERM)
 @click.option("--due", is_flag=True, help="Only cards that can be asked now.")
 @click.option("--leeches", is_flag=True, help="Only leeches (cards that lapsed 8 times).")
 @click.option("--suspended", is_flag=True, help="Only suspended cards.")

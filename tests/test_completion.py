@@ -1,0 +1,59 @@
+"""Completion offers a word wherever the command line takes one from a known set (issue 10).
+
+Driven in-process through click's bash completer, as the shell script calls it; the tmux test
+(test_terminal_tmux.py) proves the script itself works in a real bash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.shell_completion import BashComplete
+
+from cli import cli
+
+MY_PACK = """
+[pack]
+topic = "my-notes"
+title = "My notes"
+
+[[terms]]
+slug = "zebra-crossing"
+name = "zebra crossing"
+summary = "A place to cross"
+definition = "A striped place to cross the road."
+source = "mine"
+"""
+
+
+def complete(db_path: Path, line: str) -> list[str]:
+    """What Tab offers after ``glossary <line>`` (the last word is the one being completed)."""
+    words = line.split(" ")
+    completer = BashComplete(cli, {}, "glossary", "_GLOSSARY_COMPLETE")
+    return [item.value for item in completer.get_completions(["--db", str(db_path), *words[:-1]], words[-1])]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("export --topic seq", ["sequence-models"]),
+        ("demo clipping --method glo", ["global-norm"]),
+        ("demo attention --causal ", ["no", "yes"]),
+        ("demo LSTM-Step --forget", ["--forget-bias"]),
+        ("suspend long-short", ["long-short-term-memory"]),
+        ("unsuspend lstm:rec", ["lstm:recall"]),
+        ("cards long-short", ["long-short-term-memory"]),
+        ("config desired", ["desired-retention"]),
+    ],
+)
+def test_every_argument_from_a_known_set_completes(db_path: Path, line: str, expected: list[str]) -> None:
+    assert complete(db_path, line) == expected
+
+
+def test_packs_complete_to_your_own_packs_only(run, db_path: Path, tmp_path: Path) -> None:
+    pack = tmp_path / "my-notes.toml"
+    pack.write_text(MY_PACK, encoding="utf-8")
+    assert run("import", str(pack)).exit_code == 0
+    assert complete(db_path, "remove ") == ["my-notes"]
+    assert complete(db_path, "export --pack ") == ["my-notes"]
