@@ -108,6 +108,11 @@ def test_bare_glossary_prints_start_here_with_the_tour_first(run) -> None:
     assert commands[0] == "tour"
 
 
+def test_start_here_fits_an_80_column_terminal_without_wrapping(run) -> None:
+    lines = run().output.splitlines()
+    assert max(len(line) for line in lines) < 80, [line for line in lines if len(line) >= 80]
+
+
 def test_help_lists_commands_by_task_with_whole_summaries(run) -> None:
     result = run("--help")
     assert result.exit_code == 0
