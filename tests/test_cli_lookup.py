@@ -101,6 +101,17 @@ def test_a_120_kb_term_answers_in_well_under_a_second(run) -> None:
     assert len(result.output) < 300  # the query is echoed shortened
 
 
+def test_a_search_that_finds_nothing_echoes_a_long_query_cut_short(run) -> None:
+    result = run("search", "q" * 120_000)
+    assert result.exit_code == 1
+    assert len(result.output) < 300 and "\u2026" in result.output
+
+
+def test_a_search_for_undecodable_bytes_shows_them_as_escapes(run) -> None:
+    result = run("search", "caf\udce9")
+    assert "caf\\xe9" in result.output and "\\udce9" not in result.output
+
+
 def test_bare_glossary_prints_start_here_with_the_tour_first(run) -> None:
     result = run()
     assert result.exit_code == 0
