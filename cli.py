@@ -780,7 +780,10 @@ def completion(shell: str) -> None:
 
     completer = get_completion_class(shell)
     assert completer is not None  # the Choice above allows only the shells click knows
-    click.echo(completer(cli, {}, "glossary", "_GLOSSARY_COMPLETE").source())
+    source = completer(cli, {}, "glossary", "_GLOSSARY_COMPLETE").source()
+    # click's fish script splits "plain,bigram,trigram" at every comma, so `quiz --terms a,b` and
+    # `--types define,recall` lost all but the first word: split once, after the type.
+    click.echo(source.replace('(string split "," $completion)', '(string split -m 1 "," $completion)'))
 
 
 # --- demo commands (demos helper) ---
