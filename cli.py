@@ -272,9 +272,10 @@ class _Group(click.Group):
     command_class = _Command
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            return "show", self.get_command(ctx, "show"), args
+        show = self.get_command(ctx, "show")  # only the root has it: `glossary lm foo` is a usage error
+        word = args[0] if args else "-"
+        if show is not None and not word.startswith("-") and self.get_command(ctx, word) is None:
+            return "show", show, args  # "" too: show says the term is empty
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -31,6 +31,19 @@ def test_a_word_that_is_no_command_is_a_lookup(run) -> None:
     assert run("lstm", "--json").output == run("show", "lstm", "--json").output
 
 
+def test_an_empty_word_is_an_empty_term_as_with_show(run) -> None:
+    result = run("")
+    assert result.exit_code == 2
+    assert "the term is empty" in result.output
+
+
+def test_an_unknown_lm_subcommand_is_a_usage_error_not_a_crash(run) -> None:
+    result = run("lm", "foo")
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "No such command 'foo'" in result.output
+
+
 def test_a_term_named_like_a_command_is_reachable_with_show(run, tmp_path: Path) -> None:
     pack = tmp_path / "mine.toml"
     pack.write_text(COMMAND_PACK, encoding="utf-8")
