@@ -223,7 +223,12 @@ def _not_found_message(error: NotFound) -> str:
     if error.suggestions:
         names = ", ".join(f"{plain(name)} ({slug})" for slug, name in error.suggestions)
         return f"{message} Did you mean: {names}?"
-    return f"{message} Try: glossary search {plain(shown(error.query))}"
+    if error.what != "term":  # full-text search finds terms, not packs
+        return message
+    import shlex
+
+    words = plain(shown(error.query))
+    return f"{message} Try: glossary search {'-- ' if words.startswith('-') else ''}{shlex.quote(words)}"
 
 
 class _Command(click.Command):
@@ -267,9 +272,10 @@ class _Group(click.Group):
     command_class = _Command
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            return "show", self.get_command(ctx, "show"), args
+        show = self.get_command(ctx, "show")  # only the root has it: `glossary lm foo` is a usage error
+        word = args[0] if args else "-"
+        if show is not None and not word.startswith("-") and self.get_command(ctx, word) is None:
+            return "show", show, args  # "" too: show says the term is empty
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -353,6 +359,22 @@ def _complete_topics(ctx: click.Context, _param: click.Parameter, incomplete: st
     from glossary.completion import topic_words
 
     return topic_words(_completion_db(ctx), incomplete)
+
+
+def _complete_packs(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    from glossary.completion import topic_words
+
+    return topic_words(_completion_db(ctx), incomplete, only_yours=True)
+
+
+def _complete_card(ctx: click.Context, _param: click.Parameter, incomplete: str) -> list[str]:
+    """TERM[:TYPE]: term words (one shell word each) until a colon, then the question types."""
+    term, colon, kind = incomplete.rpartition(":")
+    if colon:
+        from glossary.quiz.base import QTYPES
+
+        return [f"{term}:{name}" for name in QTYPES if name.startswith(kind)]
+    return [word for word in _complete_terms(ctx, incomplete) if " " not in word]
 
 
 # --------------------------------------------------------------------------- the group
@@ -583,7 +605,7 @@ def import_pack(store: Store, pack: str, pack_format: str | None) -> None:
 
 
 @cli.command()
-@click.argument("pack")
+@click.argument("pack", shell_complete=_complete_packs)
 @json_option
 @pass_store
 def remove(store: Store, pack: str, as_json: bool) -> None:
@@ -664,8 +686,12 @@ def restore(ctx: click.Context, file: str, as_json: bool) -> None:
     help="anki: an .apkg deck; toml: a pack `glossary import` reads back; reviews-csv: your review log.",
 )
 @click.option("-o", "--output", default="-", show_default=True, help="File to write; - for standard output.")
-@click.option("--topic", help="Only the terms of this topic.")
-@click.option("--pack", help="Only the terms of this pack (one of yours, named by its topic).")
+@click.option("--topic", shell_complete=_complete_topics, help="Only the terms of this topic.")
+@click.option(
+    "--pack",
+    shell_complete=_complete_packs,
+    help="Only the terms of this pack (one of yours, named by its topic).",
+)
 @pass_store
 def export(store: Store, export_format: str, output: str, topic: str | None, pack: str | None) -> None:
     """Export terms (all, a --topic or a --pack) as an Anki deck, Markdown, JSON or a TOML pack, or
@@ -755,7 +781,10 @@ def completion(shell: str) -> None:
 
     completer = get_completion_class(shell)
     assert completer is not None  # the Choice above allows only the shells click knows
-    click.echo(completer(cli, {}, "glossary", "_GLOSSARY_COMPLETE").source())
+    source = completer(cli, {}, "glossary", "_GLOSSARY_COMPLETE").source()
+    # click's fish script splits "plain,bigram,trigram" at every comma, so `quiz --terms a,b` and
+    # `--types define,recall` lost all but the first word: split once, after the type.
+    click.echo(source.replace('(string split "," $completion)', '(string split -m 1 "," $completion)'))
 
 
 # --- demo commands (demos helper) ---
@@ -925,11 +954,22 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         from glossary.outputs import plot_format
         from glossary.render.plots import save_plot
 
-        save_plot(run, plot, plot_format(plot) or "png")
+        try:
+            save_plot(run, plot, plot_format(plot) or "png")
+        except OSError as error:  # the disk filled up, or the path changed during the run
+            where = click.format_filename(plot)
+            raise click.ClickException(f"cannot write {where}: {error.strerror}") from None
         click.echo(f"Saved {click.format_filename(plot)}", err=True)
     from glossary.render.demos import demo_view
 
     _draw_demo(demo_view(run), svg, f"glossary demo {demo.name}")
+
+
+def _choice_completer(choices: tuple[str, ...]) -> Any:
+    """Complete a demo option's choices (--method value|norm|global-norm); None for free values."""
+    if not choices:
+        return None
+    return lambda _ctx, _param, typed: [choice for choice in choices if choice.startswith(typed)]
 
 
 def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "") -> click.Command:
@@ -956,6 +996,7 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
                 metavar=metavar,
                 show_default=False,
                 help=f"{param.help[:1].upper()}{param.help[1:]} [{allowed}default: {default}]",
+                shell_complete=_choice_completer(param.choices),
             )
         )
     options += [
@@ -1011,9 +1052,9 @@ class _DemoGroup(click.Group):
         return list(DEMOS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from seqml.demos import DEMOS
+        from seqml.demos import find_demo
 
-        demo = DEMOS.get(cmd_name)
+        demo = find_demo(cmd_name)  # LSTM-Step and lstm_step too: one name, whatever the spelling
         if demo is not None:
             return _demo_command(demo)
         if ctx.resilient_parsing:  # completing: never open (or build) the store
@@ -1494,8 +1535,14 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     console.print(next_steps_view(slug))
 
 
+def _setting_keys(incomplete: str) -> list[str]:
+    from glossary.settings import SETTINGS
+
+    return [setting.key for setting in SETTINGS if setting.key.startswith(incomplete)]
+
+
 @cli.command(context_settings=CONTEXT)
-@click.argument("key", required=False)
+@click.argument("key", required=False, shell_complete=lambda _c, _p, typed: _setting_keys(typed))
 @click.argument("value", required=False)
 @click.pass_context
 def config(ctx: click.Context, key: str | None, value: str | None) -> None:
@@ -1545,7 +1592,7 @@ def _suspension(ctx: click.Context, spec: str, suspend: bool) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("card", metavar="TERM[:TYPE]")
+@click.argument("card", metavar="TERM[:TYPE]", shell_complete=_complete_card)
 @click.pass_context
 def suspend(ctx: click.Context, card: str) -> None:
     """Keep a term's cards (or one card) out of every quiz and review until unsuspended.
@@ -1559,7 +1606,7 @@ def suspend(ctx: click.Context, card: str) -> None:
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("card", metavar="TERM[:TYPE]")
+@click.argument("card", metavar="TERM[:TYPE]", shell_complete=_complete_card)
 @click.pass_context
 def unsuspend(ctx: click.Context, card: str) -> None:
     """Bring suspended cards (leeches included) back into study.
@@ -1572,7 +1619,7 @@ def unsuspend(ctx: click.Context, card: str) -> None:
 
 
 @cli.command(name="cards", context_settings=CONTEXT)
-@click.argument("term", required=False)
+@click.argument("term", required=False, type=TERM)
 @click.option("--due", is_flag=True, help="Only cards that can be asked now.")
 @click.option("--leeches", is_flag=True, help="Only leeches (cards that lapsed 8 times).")
 @click.option("--suspended", is_flag=True, help="Only suspended cards.")

@@ -41,13 +41,14 @@ def term_words(db_path: str, incomplete: str, spaces: bool = True) -> list[str]:
     return _matching(words, incomplete)
 
 
-def topic_words(db_path: str, incomplete: str) -> list[str]:
-    """Topic slugs starting with ``incomplete``."""
+def topic_words(db_path: str, incomplete: str, only_yours: bool = False) -> list[str]:
+    """Topic slugs starting with ``incomplete`` (``only_yours``: the packs you imported)."""
     conn = _read_only(db_path)
     if conn is None:
         return []
     try:
-        rows = conn.execute("SELECT topic FROM topics").fetchall()
+        where = " WHERE origin = 'user'" if only_yours else ""
+        rows = conn.execute(f"SELECT topic FROM topics{where}").fetchall()
     except sqlite3.Error:
         return []
     finally:

@@ -11,16 +11,18 @@ import os
 from glossary.paths import data_root
 
 START_HERE = """\
-glossary: a terminal glossary of sequence-model ML, with live NumPy demos and quizzes.
+glossary: a terminal glossary of sequence-model ML, with live NumPy demos and
+quizzes.
 
 Start here:
-  glossary tour               a guided first run: a card, its live demo, three questions
-  glossary lstm               look up a term (any spelling: LSTMs, "long short-term memory")
-  glossary search WORDS       full-text search over every card
-  glossary demo lstm          run a term's live NumPy demo
-  glossary quiz               practise with spaced repetition
+  glossary tour          a guided first run: a card, its demo, three questions
+  glossary lstm          look up a term (any spelling: LSTMs, "forget gates")
+  glossary search WORDS  full-text search over every card
+  glossary demo lstm     run a term's live NumPy demo
+  glossary quiz          practise with spaced repetition
 
-More: glossary help (every command, by task), glossary help COMMAND, glossary help packs."""
+More: glossary help (every command, by task), glossary help COMMAND,
+glossary help packs."""
 
 # The help lists commands by what the learner is doing, in this order; anything unlisted follows.
 TASKS: tuple[tuple[str, tuple[str, ...]], ...] = (

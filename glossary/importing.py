@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, NamedTuple
 
-from glossary.errors import NotFound, PackError
+from glossary.errors import NotFound, PackError, check_text
 from glossary.schema import insert_packs, write_transaction
 from glossary.spelling import drop_orphan_grams
 
@@ -85,6 +85,7 @@ def import_pack(conn: sqlite3.Connection, path: str | Path, format: str | None =
 
 def remove_pack(conn: sqlite3.Connection, topic: str) -> Removed:
     """Remove a learner's pack: its terms, spellings and links; review history stays, archived."""
+    check_text(topic)  # a lone surrogate would reach SQLite and crash there
     with write_transaction(conn):
         owned = _pack_slugs(conn, topic)
         row = conn.execute(

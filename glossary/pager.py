@@ -1,6 +1,7 @@
 """Long output goes through the user's pager, as git does: only on a terminal, only when too tall.
 
-The choice of pager: ``GLOSSARY_PAGER`` when set (empty or ``cat`` turns paging off), else
+The choice of pager: ``GLOSSARY_PAGER`` when set (empty, ``cat``, or a word that means off:
+``0``, ``false``, ``no``, ``off``, ``never``, turns paging off), else
 ``$PAGER``, else ``less -FRX`` (quit if one screen, keep colours, leave the text on screen).
 Standard library only, so the core can decide and the click layer only renders and hands over.
 """
@@ -12,6 +13,9 @@ import subprocess
 from collections.abc import Iterable
 
 DEFAULT_PAGER = "less -FRX"
+# Values that turn paging off. ``false`` would otherwise run /bin/false, which reads nothing and
+# exits 1, so the whole output vanished; ``0`` ran a command named 0 ("sh: 0: not found").
+OFF = frozenset(["", "cat", "0", "false", "no", "off", "never"])
 
 
 def pager_command(disabled: bool = False) -> str | None:
@@ -22,7 +26,7 @@ def pager_command(disabled: bool = False) -> str | None:
         chosen = os.environ["GLOSSARY_PAGER"].strip()
     else:
         chosen = os.environ.get("PAGER", "").strip() or DEFAULT_PAGER
-    return None if chosen in ("", "cat") else chosen
+    return None if chosen.casefold() in OFF else chosen
 
 
 def needs_paging(text: str, height: int) -> bool:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 7
 # Bumped whenever the way bundled terms are written into the tables changes (not the tables
 # themselves: that is SCHEMA_VERSION), so stores built by older code re-sync their bundled terms.
-CONTENT_FORMAT = 3  # 3: inflected lookup keys and the trigram index of keys
+CONTENT_FORMAT = 4  # 3: inflected lookup keys and the trigram index of keys; 4: radius -> radii
 
 
 # --------------------------------------------------------------------------- schema

@@ -40,6 +40,7 @@ _IRREGULAR = {
     "hypothesis": "hypotheses",
     "basis": "bases",
     "axis": "axes",
+    "radius": "radii",  # spectral radii
     "child": "children",
 }
 _SINGULAR = {plural: single for single, plural in _IRREGULAR.items()}

@@ -31,6 +31,19 @@ def test_a_word_that_is_no_command_is_a_lookup(run) -> None:
     assert run("lstm", "--json").output == run("show", "lstm", "--json").output
 
 
+def test_an_empty_word_is_an_empty_term_as_with_show(run) -> None:
+    result = run("")
+    assert result.exit_code == 2
+    assert "the term is empty" in result.output
+
+
+def test_an_unknown_lm_subcommand_is_a_usage_error_not_a_crash(run) -> None:
+    result = run("lm", "foo")
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert "No such command 'foo'" in result.output
+
+
 def test_a_term_named_like_a_command_is_reachable_with_show(run, tmp_path: Path) -> None:
     pack = tmp_path / "mine.toml"
     pack.write_text(COMMAND_PACK, encoding="utf-8")
@@ -68,13 +81,29 @@ def test_a_typo_keeps_its_did_you_mean(run) -> None:
     "args",
     [("show", "caf\udce9"), ("caf\udce9",), ("links", "caf\udce9"), ("tour", "caf\udce9"),
      ("compare", "lstm", "caf\udce9"), ("path", "caf\udce9", "lstm"), ("quiz", "--terms", "lstm,caf\udce9"),
-     ("demo", "caf\udce9"), ("list", "--topic", "caf\udce9")],
+     ("demo", "caf\udce9"), ("list", "--topic", "caf\udce9"), ("remove", "caf\udce9"),
+     ("suspend", "caf\udce9"), ("unsuspend", "caf\udce9"), ("cards", "caf\udce9")],
 )  # fmt: skip
 def test_undecodable_bytes_are_named_not_a_crash(run, args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 2, result.output
     assert isinstance(result.exception, SystemExit)
     assert "caf\\xe9" in result.output and "not valid UTF-8" in result.output
+
+
+def test_a_miss_without_suggestions_offers_a_search_command_that_runs(run) -> None:
+    result = run("show", "--", "-zzz qq")
+    assert result.exit_code == 1
+    assert result.output.rstrip().endswith("Try: glossary search -- '-zzz qq'")
+    suggested = run("search", "--", "-zzz qq")  # what the hint says to type, as the shell splits it
+    assert suggested.exit_code == 1 and "No such option" not in suggested.output
+
+
+def test_removing_a_pack_that_is_not_there_does_not_point_at_search(run) -> None:
+    result = run("remove", "no-such-pack")
+    assert result.exit_code == 1
+    assert "no pack of yours matches 'no-such-pack'." in result.output
+    assert "glossary search" not in result.output
 
 
 def test_a_120_kb_term_answers_in_well_under_a_second(run) -> None:
@@ -85,11 +114,27 @@ def test_a_120_kb_term_answers_in_well_under_a_second(run) -> None:
     assert len(result.output) < 300  # the query is echoed shortened
 
 
+def test_a_search_that_finds_nothing_echoes_a_long_query_cut_short(run) -> None:
+    result = run("search", "q" * 120_000)
+    assert result.exit_code == 1
+    assert len(result.output) < 300 and "\u2026" in result.output
+
+
+def test_a_search_for_undecodable_bytes_shows_them_as_escapes(run) -> None:
+    result = run("search", "caf\udce9")
+    assert "caf\\xe9" in result.output and "\\udce9" not in result.output
+
+
 def test_bare_glossary_prints_start_here_with_the_tour_first(run) -> None:
     result = run()
     assert result.exit_code == 0
     commands = [line.split()[1] for line in result.output.splitlines() if line.startswith("  glossary ")]
     assert commands[0] == "tour"
+
+
+def test_start_here_fits_an_80_column_terminal_without_wrapping(run) -> None:
+    lines = run().output.splitlines()
+    assert max(len(line) for line in lines) < 80, [line for line in lines if len(line) >= 80]
 
 
 def test_help_lists_commands_by_task_with_whole_summaries(run) -> None:
@@ -137,6 +182,19 @@ def test_demo_term_runs_the_terms_demo_with_its_parameters(run) -> None:
     chosen = json.loads(run("demo", "bigram", "--n", "4", "--json").output)
     assert chosen["params"]["n"] == 4  # the command line still wins
     assert json.loads(run("demo", "ngram", "--json").output)["params"]["n"] == 3  # demo names still work
+
+
+@pytest.mark.parametrize("spelling", ["LSTM-STEP", "lstm_step", "Lstm Step", "Gradient-Flow", "rnn_unroll"])
+def test_a_demo_name_is_folded_like_a_term(run, spelling: str) -> None:
+    result = run("demo", spelling, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["demo"] == spelling.casefold().replace("_", "-").replace(" ", "-")
+
+
+def test_a_demo_name_in_capitals_runs_the_same_as_in_lower_case(run) -> None:
+    lower = json.loads(run("demo", "attention", "--json").output)
+    upper = json.loads(run("demo", "Attention", "--json").output)
+    assert upper["params"] == lower["params"]
 
 
 def test_demo_of_a_term_without_one_says_so(run, tmp_path) -> None:

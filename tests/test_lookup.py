@@ -41,7 +41,8 @@ def test_inflections_change_the_head_noun() -> None:
     [("LSTMs", "long-short-term-memory"), ("forget gates", "forget-gate"), ("bigrams", "bigram"),
      ("n-grams", "n-gram"), ("timesteps", "timestep"), ("transformers", "transformer"),
      ("gated recurrent units", "gated-recurrent-unit"), ("sequence models", "sequence-model"),
-     ("exploding gradient", "exploding-gradient-problem"), ("RNNs", "recurrent-neural-network")],
+     ("exploding gradient", "exploding-gradient-problem"), ("RNNs", "recurrent-neural-network"),
+     ("spectral radii", "spectral-radius")],
 )  # fmt: skip
 def test_plurals_and_singulars_resolve_with_one_indexed_lookup(store: Store, query: str, slug: str) -> None:
     found = store.resolve(query)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 
+import pytest
 from rich.console import Console
 
 from glossary.render.demos import code_view
@@ -110,3 +111,20 @@ def test_prose_stops_at_88_columns_on_a_wide_terminal_while_tables_use_the_width
     notice = demo[demo.index("Notice:") :].split("\n")
     assert len(notice) > 2 and max(len(line) for line in notice) <= 88
     assert max(len(line) for line in demo.split("\n")) > 88  # the unrolled table takes the room
+
+
+@pytest.mark.parametrize(
+    "name", ["gru-step", "lstm-step", "bidirectional", "decoding", "embedding", "gradient-flow"]
+)
+def test_every_demo_caption_stops_at_88_columns_on_a_wide_terminal(run, name: str) -> None:
+    """Captions are prose: only tables, charts, formulas and the parameter line may be wider."""
+    output = run("demo", name, env={"COLUMNS": "200"}).output
+    long_prose = [
+        line
+        for line in output.split("\n")
+        if len(line) > 88
+        and not line.startswith("--")
+        and not set(line) & set("│─┃━▁▂▃▄▅▆▇█▏▎▍▌▋▊▉")
+        and "  " not in line.strip()  # columns of a table or a row of formulas
+    ]
+    assert long_prose == []

@@ -59,3 +59,10 @@ def test_a_piped_quiz_a_review_and_the_tour_leave_no_trailing_whitespace(run) ->
     for output in outputs:
         assert output.strip()
         assert _bad_lines(output) == []
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+def test_a_demo_on_a_40_column_pipe_leaves_no_trailing_whitespace_where_lines_are_cut(run, name: str) -> None:
+    result = run("demo", name, *SHORT.get(name, ()), env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    assert _bad_lines(result.output) == []

@@ -60,3 +60,9 @@ def test_a_trimming_console_trims_every_print_without_wrapping_the_renderable():
     console.print("words   ")
     table_lines = [line.rstrip() for line in render(padded_table()).split("\n")][:-1]
     assert console.file.getvalue().split("\n") == [*table_lines, "words", ""]
+
+
+def test_a_line_cropped_at_the_console_width_does_not_end_in_the_space_it_was_cut_at():
+    formula = Text("x_t + " * 7 + "b", no_wrap=True, overflow="ignore")  # column 40 is a space
+    output = render(Trimmed(formula), width=40)
+    assert output == "x_t + " * 6 + "x_t\n"

@@ -373,7 +373,9 @@ def comparison(
 def search_results(query: str, hits: Sequence, hit_start: str, hit_end: str) -> RenderableType:
     """Ranked hits, with the matched words of each snippet highlighted."""
     if not hits:
-        return _t(f"No term matches \u201c{query}\u201d.")
+        from glossary.errors import shown  # a 120 KB query is echoed cut short, bad bytes as \xNN
+
+        return _t(f"No term matches \u201c{shown(query)}\u201d.")
     from rich.table import Table
 
     table = Table(box=None, show_header=True, header_style="bold", padding=(0, 2, 0, 0))

@@ -65,8 +65,14 @@ class Trimmed:
         self.renderable = renderable
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """The content's own segments, trimmed line by line (nothing re-wrapped or padded)."""
-        yield from trim_segments(console.render(self.renderable, options))
+        """The content's own segments, trimmed line by line (nothing re-wrapped or padded).
+
+        A line wider than the console (a table or a no-wrap formula at 40 columns) is cropped
+        here, before trimming: cropped later by the console, its cut could land on a space.
+        """
+        segments = console.render(self.renderable, options)
+        lines = Segment.split_and_crop_lines(segments, options.max_width, pad=False, include_new_lines=True)
+        yield from trim_segments(segment for line in lines for segment in line)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """As wide as the content: trimming never widens anything."""

@@ -66,6 +66,16 @@ DEMOS: dict[str, Demo] = {
 }
 
 
+def find_demo(word: str) -> Demo | None:
+    """The demo ``word`` names, ignoring case, spaces, hyphens and underscores (``LSTM_Step``)."""
+
+    def fold(text: str) -> str:
+        return "".join(text.casefold().split()).replace("-", "").replace("_", "")
+
+    wanted = fold(word)
+    return next((demo for name, demo in DEMOS.items() if fold(name) == wanted), None) if wanted else None
+
+
 def get_demo(name: str) -> Demo:
     """The demo called ``name``, or a ParamError listing the ones that exist."""
     try:

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, bar, decades, log_fraction, scientific, signed
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -127,4 +128,4 @@ def view(result: BidirectionalResult) -> RenderableType:
             "the first word's output [f_1 ; b_1] already depends on the last word."
         )
     equations = [Text(line, no_wrap=True, overflow="ignore") for line in EQUATIONS]
-    return Group(StateTable(result), *equations, Text(""), _change_table(result), Text(reading))
+    return Group(StateTable(result), *equations, Text(""), _change_table(result), Prose(reading))

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def view(result: DecodingResult) -> RenderableType:
     """Where the decoders start, what the first step offers, then the sentences side by side."""
     model = MODEL_NAMES.get(result.model, result.model)
     start = f"continuing '{plain(' '.join(result.typed))}'" if result.typed else "a new sentence"
-    heading = Text(
+    heading = Prose(
         f"{start}: model sees {plain(' '.join(result.context))}; {model}, n={result.order}, "
         f"{result.corpus_tokens} corpus tokens, V={result.vocabulary_size}",
     )
@@ -119,7 +120,7 @@ def view(result: DecodingResult) -> RenderableType:
         )
     else:
         verdict = f"here greedy already finds the beam's best sentence (B={result.width}); try --width 1..5."
-    parts.append(Text(verdict))
+    parts.append(Prose(verdict))
     if result.beam and result.beam[0].tokens != result.greedy.tokens:
         parts.append(_steps("greedy", result.greedy))
         parts.append(_steps("beam #1", result.beam[0]))
@@ -130,7 +131,7 @@ def view(result: DecodingResult) -> RenderableType:
     )
     parts.append(Text("log2 P(y) = sum_t log2 P(y_t | context, y_<t)", style="dim"))
     parts.append(
-        Text(
+        Prose(
             f"in bits; {ranking}; a sentence stops at </s> or after {result.max_words} tokens ('...').",
             style="dim",
         )

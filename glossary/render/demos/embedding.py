@@ -110,14 +110,14 @@ def _neighbours(result: EmbeddingResult) -> RenderableType:
     heading = Text(f"nearest neighbours of '{plain(result.word)}' by cosine", style="bold")
     description = Text(f"table: {plain(result.table_description)}", style="dim")
     if not result.neighbours:
-        return Group(heading, Text(plain(result.neighbour_note)), description)
+        return Group(heading, Prose(plain(result.neighbour_note)), Prose(description))
     table = _table()
     add_column(table, "#", justify="right", no_wrap=True)
     add_column(table, "word", no_wrap=True)
     add_column(table, "cosine", no_wrap=True)
     for rank, (word, cosine) in enumerate(result.neighbours, start=1):
         add_row(table, str(rank), Text(plain(word)), Text(f"{bar(max(cosine, 0.0), 10)} {cosine:+.3f}"))
-    return Group(heading, table, description)
+    return Group(heading, table, Prose(description))
 
 
 def _bag_and_bigrams(result: EmbeddingResult) -> RenderableType:
@@ -150,7 +150,7 @@ def _bag_and_bigrams(result: EmbeddingResult) -> RenderableType:
         verdict = "same bag, different bigrams: a bag of words cannot tell them apart; bigrams can."
     else:
         verdict = "the reversal reads the same here, so bigrams cannot tell them apart either."
-    return Group(heading, bags, table, Text(verdict))
+    return Group(heading, Prose(bags, hang=2), table, Prose(verdict))
 
 
 def view(result: EmbeddingResult) -> RenderableType:
@@ -166,11 +166,11 @@ def view(result: EmbeddingResult) -> RenderableType:
     )
     return Group(
         _tokens_table(result),
-        _unknown_lines(result),
+        Prose(_unknown_lines(result)),
         Text(""),
         _vectors_table(result),
-        proof,
-        corpus,
+        Prose(proof),
+        Prose(corpus),
         Text(""),
         _neighbours(result),
         Text(""),

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from glossary.render.charts import LogBarChart, sample_rows, scientific
 from glossary.render.linechart import LogLineChart
+from glossary.render.prose import Prose
 
 if TYPE_CHECKING:
     from seqml.demos.gradient_flow import GradientFlowResult
@@ -47,11 +48,11 @@ def view(result: GradientFlowResult) -> RenderableType:
         style="dim",
     )
     lines = LogLineChart([(curve.label, curve.norms.tolist()) for curve in result.curves], "k: steps back")
-    parts: list[RenderableType] = [title, lines, Text(""), chart, verdicts, reference]
+    parts: list[RenderableType] = [title, lines, Text(""), chart, Prose(verdicts), Prose(reference)]
     cell = next((curve for curve in result.curves if curve.label == "LSTM cell"), None)
     if cell is not None and cell.verdict == "vanishing":
         parts.append(
-            Text(
+            Prose(
                 "the LSTM cell still loses its gradient at this forget bias: "
                 "try a larger --forget-bias (3 holds the forget gate near 0.95)"
             )

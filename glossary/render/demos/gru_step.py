@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, gauge, signed
+from glossary.render.prose import Prose
 
 if TYPE_CHECKING:
     from seqml.demos.gru_step import GRUStepResult
@@ -81,7 +82,7 @@ class GRUStepTable:
 def view(result: GRUStepResult) -> RenderableType:
     """The gate table, the equations it follows, and how much of the old state survived."""
     kept = result.mean_update
-    summary = Text(
+    summary = Prose(
         f"update_bias={result.update_bias:g}: z averages {kept:.2f}, so the new state is about "
         f"{kept:.0%} copied old state and {1 - kept:.0%} candidate. r and z are sigmoids between "
         "0 and 1, n is a tanh between -1 and 1. As in PyTorch, z multiplies the old state."

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, gauge, house_table, signed, signed_bar
+from glossary.render.prose import Prose
 
 if TYPE_CHECKING:
     from seqml.demos.lstm_step import LSTMStepResult
@@ -60,7 +60,7 @@ def view(result: LSTMStepResult) -> RenderableType:
         effect = f"a bias of {bias:g} pushes every forget gate toward 0, so the cell starts out forgetting"
     else:
         effect = "a bias of 0 centres the forget gates on 0.5, so about half of the cell fades each step"
-    note = Text(
+    note = Prose(
         f"--forget-bias={bias:g}: the forget gate averages {kept:.2f}, so each unit keeps "
         f"about {kept:.0%} of its old cell state ({effect})."
     )
