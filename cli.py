@@ -92,13 +92,14 @@ def _stream(parts: Iterable[RenderableType]) -> None:
 
 
 def _then(drawn: list[str], pending: Iterator[RenderableType], console: Console) -> Iterator[str]:
-    """The text drawn so far, then each remaining part drawn as the pager asks for it."""
+    """The text drawn so far, then each remaining part drawn as the pager asks for it; everything
+    is kept in ``drawn`` until the pager has taken it, so a pager that fails loses nothing."""
     yield "".join(drawn)
-    drawn.clear()
     for part in pending:
         with console.capture() as capture:
             console.print(part)
-        yield capture.get()
+        drawn.append(capture.get())
+        yield drawn[-1]
 
 
 def _print_text(text: str) -> None:
@@ -1305,10 +1306,7 @@ def _quiz_terms(store: Store, topic: str | None, term_list: str | None) -> set[s
     """The slugs --topic and --terms allow (None: every term); unknown ones are errors."""
     slugs: set[str] | None = None
     if topic is not None:
-        known = [t.topic for t in store.topics()]
-        if topic not in known:
-            raise click.BadParameter(f"unknown topic; choose from {', '.join(known)}", param_hint="'--topic'")
-        slugs = {t.slug for t in store.terms(topic)}
+        slugs = {t.slug for t in store.terms(store.topic_slug(topic))}
     if term_list is not None:
         chosen = {store.find(name).slug for name in _comma_list(term_list) or []}
         slugs = chosen if slugs is None else slugs & chosen

@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- the store
 
+MAX_SEARCH_WORDS = 32  # a pasted paragraph searches by its first words, at once
+
 
 class Store:
     """A glossary database: built on first use, re-synced when the bundled packs change."""
@@ -199,19 +201,25 @@ class Store:
 
         topics = self.topics()
         if topic is not None:
-            check_text(topic)
-            wanted = topic.strip().casefold()
-            chosen = [info for info in topics if wanted in (info.topic, info.title.casefold())]
-            if not chosen:
-                known = [info.topic for info in topics]
-                raise Invalid(f"unknown topic; choose from {', '.join(known)}", "--topic")
-            topics = chosen
+            slug = self.topic_slug(topic)
+            topics = [info for info in topics if info.topic == slug]
         groups = tuple(TopicGroup(info, self.term_headers(info.topic)) for info in topics)
         marks = ", ".join("?" * len(topics))
         titles = self.conn.execute(
             f"SELECT name, abbreviation FROM terms WHERE topic IN ({marks})", [info.topic for info in topics]
         )
         return TermList(groups, (tuple(row) for row in titles))
+
+    def topic_slug(self, name: str, option: str = "--topic", what: str = "topic") -> str:
+        """The topic ``name`` means: its slug or its title, in any case, spacing or hyphenation
+        (``Language models``, ``language-models``, ``LANGUAGE_MODELS``). Invalid names the choices."""
+        check_text(name)
+        wanted = lookup_key(name)
+        topics = self.topics()
+        for info in topics:
+            if wanted in (lookup_key(info.topic), lookup_key(info.title)):
+                return info.topic
+        raise Invalid(f"unknown {what}; choose from {', '.join(info.topic for info in topics)}", option)
 
     def term_headers(self, topic: str) -> Iterator[Term]:
         """A topic's terms with only what a list shows (slug, name, abbreviation, summary), read
@@ -399,11 +407,15 @@ class Store:
         Words are quoted one by one, so quotes, hyphens, AND/NOT and parentheses are just words.
         All words must match; if that finds nothing, any word may. A trailing ``*`` makes the
         last word a prefix; as the index holds Porter stems ("clipping" is stored as "clip"),
-        a prefix that finds nothing is retried up to two letters shorter.
+        a prefix that finds nothing is retried up to two letters shorter. A query of more than
+        ``MAX_SEARCH_WORDS`` words keeps its first ones and its last (FTS5's work on a query
+        grows with the square of its words: 3,000 took 4.6 s).
         """
         from glossary.results import SearchHit
 
         words = re.findall(r"\w+", query)
+        if len(words) > MAX_SEARCH_WORDS:
+            words = words[: MAX_SEARCH_WORDS - 1] + words[-1:]
         if not words:
             return []
         quoted = [f'"{word}"' for word in words]

@@ -161,11 +161,46 @@ def test_the_pack_format_comes_from_the_installed_tool(run) -> None:
     assert "glossary help packs" in run("import", "--help").output
 
 
-@pytest.mark.parametrize("topic", ["language-models", "Language models", "LANGUAGE MODELS"])
+TOPIC_SPELLINGS = [
+    "language-models",
+    "Language models",
+    "LANGUAGE MODELS",
+    "Language_Models",
+    "language  models",
+]
+
+
+@pytest.mark.parametrize("topic", TOPIC_SPELLINGS)
 def test_list_topic_accepts_the_slug_or_the_title(run, topic: str) -> None:
     result = run("list", "--topic", topic)
     assert result.exit_code == 0
     assert result.output == run("list", "--topic", "language-models").output
+
+
+@pytest.mark.parametrize("topic", TOPIC_SPELLINGS[1:])
+def test_quiz_and_export_take_a_topic_spelt_as_list_does(run, topic: str) -> None:
+    exported = run("export", "--format", "markdown", "--topic", topic)
+    assert exported.exit_code == 0, exported.output
+    assert exported.output == run("export", "--format", "markdown", "--topic", "language-models").output
+    quiz = run(
+        "quiz",
+        "--topic",
+        topic,
+        "--n",
+        "1",
+        "--seed",
+        "1",
+        input="q\n",
+        env={"GLOSSARY_NOW": "2026-12-01T09:00Z"},
+    )
+    assert quiz.exit_code == 0, quiz.output
+
+
+def test_an_unknown_topic_names_the_choices_in_every_command(run) -> None:
+    for args in (("list",), ("export", "--format", "markdown"), ("quiz", "--n", "1")):
+        result = run(*args, "--topic", "sequence modelz")
+        assert result.exit_code == 2, (args, result.output)
+        assert "unknown topic; choose from" in result.output and "sequence-models" in result.output
 
 
 def test_path_json_gives_slugs_as_well_as_names(run) -> None:

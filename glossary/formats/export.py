@@ -44,10 +44,11 @@ def choose(store: Store, topic: str | None = None, pack: str | None = None) -> E
         raise Invalid("choose --topic or --pack, not both", "--pack")
     topics: list[TopicInfo] = store.topics()
     known = [info.topic for info in topics]
-    wanted = topic if topic is not None else pack
-    if wanted is not None and wanted not in known:
-        raise Invalid(f"unknown {'topic' if pack is None else 'pack'}; choose from {', '.join(known)}",
-                      "--topic" if pack is None else "--pack")  # fmt: skip
+    wanted = None
+    if topic is not None:
+        wanted = store.topic_slug(topic)
+    elif pack is not None:
+        wanted = store.topic_slug(pack, "--pack", "pack")
     origins = {row[0]: row[1] for row in store.conn.execute("SELECT slug, origin FROM terms")}
     terms = store.terms(wanted)
     if pack is not None and any(origins[term.slug] == "user" for term in terms):
