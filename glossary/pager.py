@@ -19,14 +19,32 @@ OFF = frozenset(["", "cat", "0", "false", "no", "off", "never"])
 
 
 def pager_command(disabled: bool = False) -> str | None:
-    """The pager to run, or None when paging is turned off."""
+    """The pager to run, or None when paging is turned off or its program is not installed
+    (the text is then printed directly, as git does, instead of vanishing into a failed shell)."""
     if disabled:
         return None
     if "GLOSSARY_PAGER" in os.environ:
         chosen = os.environ["GLOSSARY_PAGER"].strip()
     else:
         chosen = os.environ.get("PAGER", "").strip() or DEFAULT_PAGER
-    return None if chosen.casefold() in OFF else chosen
+    if chosen.casefold() in OFF or not _installed(chosen):
+        return None
+    return chosen
+
+
+def _installed(command: str) -> bool:
+    """Whether the command's program can be found; a command the shell must parse gets the benefit
+    of the doubt (``run_pager`` still notices when the shell finds nothing)."""
+    import shlex
+    import shutil
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return True
+    if not words or "=" in words[0] or any(mark in command for mark in "$`|;&<>()"):
+        return True
+    return shutil.which(words[0]) is not None
 
 
 def needs_paging(text: str, height: int) -> bool:

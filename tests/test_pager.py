@@ -22,8 +22,15 @@ def test_pager_set_to_a_word_for_off_turns_paging_off_too(monkeypatch, value: st
 
 
 def test_a_real_pager_command_is_kept_and_the_default_is_less(monkeypatch) -> None:
-    monkeypatch.setenv("GLOSSARY_PAGER", "most -s")
-    assert pager_command() == "most -s"
+    monkeypatch.setenv("GLOSSARY_PAGER", "cat -n")
+    assert pager_command() == "cat -n"
     monkeypatch.delenv("GLOSSARY_PAGER")
     monkeypatch.delenv("PAGER", raising=False)
     assert pager_command() == DEFAULT_PAGER
+
+
+def test_a_pager_that_is_not_installed_is_not_run(monkeypatch) -> None:
+    monkeypatch.setenv("GLOSSARY_PAGER", "nosuchpager -R")
+    assert pager_command() is None
+    monkeypatch.setenv("GLOSSARY_PAGER", "$HOME/nosuchpager")  # shell syntax: run_pager finds out
+    assert pager_command() == "$HOME/nosuchpager"

@@ -38,6 +38,10 @@ class Pane:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", "t")
 
+    def history(self) -> str:
+        """Everything the pane printed, scrolled off the screen or not."""
+        return self.tmux("capture-pane", "-p", "-S", "-", "-t", "t")
+
     def send(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "t", *keys)
 
@@ -97,6 +101,17 @@ def test_glossary_pager_variable_chooses_or_disables_the_pager(pane, width: int)
     marker = pane("sh -c 'glossary links rnn --depth 3; echo EXIT=$?; sleep 60'", width,
                   "GLOSSARY_PAGER='sed s/^/PAGED:/'")  # fmt: skip
     assert "PAGED:" in marker.wait_for("EXIT=0")
+
+
+# A program that is not installed is never run; one hidden behind shell syntax fails in the shell
+# (exit 127) after taking the first screen, which is then printed with the rest.
+@pytest.mark.parametrize("pager", ["nosuchpager", "'nosuchpager -R'", "'$HOME/nosuchpager'"])
+def test_a_pager_that_cannot_run_loses_no_line_of_the_list(pane, pager: str) -> None:
+    term = pane("sh -c 'glossary list; echo EXIT=$?; sleep 60'", 80, f"GLOSSARY_PAGER={pager}")
+    assert "EXIT=0" in term.wait_for("EXIT=")
+    printed = term.history()
+    for line in ("Foundations (foundations)", "gradient descent", "Sequence models", "prediction"):
+        assert line in printed, printed[:2000]
 
 
 @pytest.mark.parametrize("width", [80, 140])
