@@ -120,3 +120,11 @@ def test_the_trigram_index_holds_exactly_the_grams_python_cuts_for_every_kind_of
     stored = {tuple(row) for row in conn.execute("SELECT gram, key FROM key_grams")}
     assert stored == {(gram, key) for key in keys for gram in grams(key)}
     conn.close()
+
+
+def test_a_pasted_essay_searches_by_its_first_words_and_its_last_at_once(store: Store) -> None:
+    essay = " ".join(f"word{index}" for index in range(24_000)) + " clip*"
+    start = time.perf_counter()
+    hits = store.search(essay)
+    assert time.perf_counter() - start < 2.0  # was past 20 s: FTS5 work grows with the square of the words
+    assert "gradient-clipping" in [hit.slug for hit in hits]  # the last word still counts, as a prefix
