@@ -232,9 +232,23 @@ def _not_found_message(error: NotFound) -> str:
     return f"{message} Try: glossary search {'-- ' if words.startswith('-') else ''}{shlex.quote(words)}"
 
 
+class _HelpFormatter(click.HelpFormatter):
+    """click's help, each line without the spaces click leaves at its end (a usage line wrapped
+    before its options ends in one)."""
+
+    def getvalue(self) -> str:
+        return "\n".join(line.rstrip() for line in super().getvalue().split("\n"))
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 class _Command(click.Command):
     """Every command maps the core's errors the same way: NotFound and store or pack problems exit
     1 with one line; Invalid is a usage error (exit 2), naming the option when there is one."""
+
+    context_class = _Context
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -271,6 +285,7 @@ class _Group(click.Group):
     """
 
     command_class = _Command
+    context_class = _Context
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
         show = self.get_command(ctx, "show")  # only the root has it: `glossary lm foo` is a usage error
@@ -1025,7 +1040,7 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
     preset = dict(preset or {})
     given = " ".join(f"{_demo_option(k)} {v}" for k, v in sorted(preset.items())) or "the defaults"
     for_term = f"\n\nRun for {term} with its parameters: {given}." if term else ""
-    return click.Command(
+    return _DemoCommand(
         demo.name,
         params=options,
         callback=lambda **values: _run_demo_command(
@@ -1040,12 +1055,20 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
     )
 
 
+class _DemoCommand(click.Command):
+    """A demo's command: click's own, with the help of every command."""
+
+    context_class = _Context
+
+
 class _DemoGroup(click.Group):
     """`glossary demo NAME|TERM`: one subcommand per registered demo, built only when asked for.
 
     A word that is no demo's name is looked up as a term (any spelling `show` accepts), and runs
     that term's demo with the term's own parameters: a learner types the concept, not our name.
     """
+
+    context_class = _Context
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from seqml.demos import DEMOS

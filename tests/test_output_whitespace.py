@@ -66,3 +66,40 @@ def test_a_demo_on_a_40_column_pipe_leaves_no_trailing_whitespace_where_lines_ar
     result = run("demo", name, *SHORT.get(name, ()), env={"COLUMNS": "40"})
     assert result.exit_code == 0, result.output
     assert _bad_lines(result.output) == []
+
+
+def _every_command_path() -> list[tuple[str, ...]]:
+    import click
+
+    from cli import cli
+
+    paths: list[tuple[str, ...]] = [()]
+    groups = [((), cli)]
+    while groups:
+        prefix, group = groups.pop()
+        ctx = click.Context(group)
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            paths.append((*prefix, name))
+            if isinstance(command, click.Group):
+                groups.append(((*prefix, name), command))
+    return paths
+
+
+@pytest.mark.parametrize("columns", ["40", "80"])
+def test_the_help_of_every_command_and_demo_has_no_line_ending_in_whitespace(db_path, columns: str) -> None:
+    """Run as installed: CliRunner fixes click's help width at 80, and the usage line of
+    ``glossary demo lstm-step`` wraps, leaving a space, only on a narrower terminal."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).with_name("glossary")
+    env = {**os.environ, "COLUMNS": columns, "GLOSSARY_DB": str(db_path)}
+    paths = _every_command_path()
+    assert ("demo", "lstm-step") in paths and ("lm", "build") in paths
+    for path in paths:
+        done = subprocess.run([str(command), *path, "--help"], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, (path, done.stderr)
+        assert _bad_lines(done.stdout) == [], path
