@@ -53,9 +53,12 @@ def _console(stderr: bool = False, record: bool = False) -> Console:
     return trimming(Console(stderr=stderr, highlight=False, record=record, soft_wrap=False))
 
 
-def _print(renderable: RenderableType, paged: bool = False) -> None:
-    """Print a view; a paged one goes through the pager when it is taller than the terminal."""
+def _print(renderable: RenderableType, paged: bool = False, min_width: int = 0) -> None:
+    """Print a view; a paged one goes through the pager when it is taller than the terminal.
+    Piped, the console is at least ``min_width`` wide (so source in the view is never cut)."""
     console = _console()
+    if not console.is_terminal:
+        console.width = max(console.width, min_width)
     command = _pager() if paged and console.is_terminal else None
     if command is None:
         console.print(renderable)
@@ -766,9 +769,14 @@ def help_command(ctx: click.Context, names: tuple[str, ...]) -> None:
       glossary help packs
     """
     if names == ("packs",):
-        from glossary.guide import packs_text
+        import shutil
 
-        _print_text(packs_text())
+        from glossary.guide import packs_text
+        from glossary.render.guide import code_columns, markdown_view
+
+        text = packs_text()
+        columns = shutil.get_terminal_size().columns
+        _print(markdown_view(text, columns), paged=True, min_width=code_columns(text))
         return
     target = _help_context(ctx, names)
     _print_text(target.get_help() + "\n")
@@ -940,7 +948,8 @@ def _run_demo_command(demo: Any, options: dict[str, Any]) -> None:
         if as_json:
             _emit_json({"demo": demo.name, "code": [{"name": n, "source": s} for n, s in sources]})
             return
-        from glossary.render.demos import code_view, code_width
+        from glossary.render.code import code_width
+        from glossary.render.demos import code_view
 
         if svg is None and sys.stdout.isatty():
             _print(code_view(sources), paged=True)  # long source pages like any long output

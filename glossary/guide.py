@@ -50,7 +50,8 @@ def packs_text() -> str:
         if keep:
             kept.append(line.rstrip())
     intro = [
-        "Your own terms: glossary import my-terms.toml (re-import the file to update them).",
+        "Your own terms: `glossary import my-terms.toml` (re-import the file to update them).",
+        "",
         "A pack of your own follows the format of the bundled packs, with three differences: its",
         "topic need not match its file name, description may be left out, and while its links may",
         "point at bundled terms, its slugs, names, abbreviations and aliases may not reuse a",

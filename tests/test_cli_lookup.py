@@ -156,7 +156,7 @@ def test_help_command_matches_the_commands_own_help(run) -> None:
 def test_the_pack_format_comes_from_the_installed_tool(run) -> None:
     result = run("help", "packs")
     assert result.exit_code == 0
-    assert "## A term" in result.output and "glossary import" in result.output
+    assert "\nA term\n" in result.output and "glossary import" in result.output
     assert "data/README.md" not in run("import", "--help").output
     assert "glossary help packs" in run("import", "--help").output
 
@@ -363,3 +363,19 @@ def test_a_store_at_schema_6_gains_the_index_the_list_reads(db_path: Path) -> No
         assert "COVERING INDEX terms_by_topic" in plan
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "200"])
+def test_the_pack_format_is_set_out_for_the_terminal_with_its_example_whole(run, columns: str) -> None:
+    import tomli
+    from rich.cells import cell_len
+
+    output = run("help", "packs", env={"COLUMNS": columns}).output
+    assert "| field |" not in output and "```" not in output and "## " not in output  # drawn, not raw
+    lines = output.splitlines()
+    start = lines.index("[[terms]]")
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("part-of = "))
+    example = tomli.loads("\n".join(lines[start : end + 1]))  # not one line of it wrapped
+    assert example["terms"][0]["slug"] == "forget-gate"
+    prose = [line for line in lines[:start] + lines[end + 1 :] if " = " not in line]
+    assert max(cell_len(line) for line in prose) <= min(int(columns), 100)

@@ -15,12 +15,12 @@ from collections.abc import Mapping, Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.style import Style
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, house_table
+from glossary.render.code import SourceBlock
 from glossary.render.prose import Prose
 from glossary.render.safe import plain
 from glossary.results import DemoFailure
@@ -81,38 +81,10 @@ def demo_view(run: DemoRun | DemoFailure) -> RenderableType:
     return Group(demo_header(run.demo, run.params, run.seed), view(run.result), notice)
 
 
-def code_width(sources: Sequence[tuple[str, str]]) -> int:
-    """Columns the longest source line needs: piped, the console is made this wide so none is cut."""
-    lines = [line for _, source in sources for line in source.splitlines()]
-    return max((len(line.expandtabs()) for line in lines), default=0)
-
-
-class _Source:
-    """One function's source, never wrapped: a line wider than the screen is cut and ends in a dim
-    ellipsis (the listing stays readable code; piped, the CLI widens the console so nothing is cut)."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """The highlighted source at its full width, each line cropped to the screen."""
-        from rich.segment import Segment
-        from rich.syntax import Syntax
-
-        syntax = Syntax(self.source, "python", theme="ansi_dark", word_wrap=False)
-        full = options.update(width=max(code_width([("", self.source)]), 1), no_wrap=True)
-        limit = options.max_width
-        for line in console.render_lines(syntax, full, pad=False):
-            if Segment.get_line_length(line) > limit:
-                line = [*Segment.adjust_line_length(line, limit - 1), Segment("…", Style(dim=True))]
-            yield from line
-            yield Segment.line()
-
-
 def code_view(sources: Sequence[tuple[str, str]]) -> RenderableType:
     """The core functions' source with syntax highlighting, each under its qualified name."""
     parts: list[RenderableType] = []
     for name, source in sources:
         parts.append(Text(f"# {name}", style="bold"))
-        parts.append(_Source(source))
+        parts.append(SourceBlock(source))
     return Group(*parts)
