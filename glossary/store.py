@@ -115,6 +115,15 @@ class Store:
         row = self.conn.execute("SELECT slug, kind FROM lookup WHERE key = ?", (key,)).fetchone()
         return Resolution(row["slug"], query, row["kind"]) if row else None
 
+    def _resolve_possessive(self, query: str) -> Resolution | None:
+        """``LSTM's`` and ``RNNs'`` as ``LSTM`` and ``RNNs``: an apostrophe of possession is no part
+        of a spelling (tried only after a miss, so a name that holds an apostrophe still wins)."""
+        if "'" not in query and "\u2019" not in query:
+            return None
+        bare = re.sub(r"(?<=\w)['\u2019]s?(?!\w)", "", query)
+        found = self.resolve(bare) if bare != query else None
+        return Resolution(found.slug, query, "inflected") if found else None
+
     def suggest(self, query: str, limit: int = 5) -> list[tuple[str, str]]:
         """Terms the user probably meant: prefix matches first, then close spellings."""
         from glossary.spelling import suggest
@@ -136,7 +145,7 @@ class Store:
             raise Invalid(
                 "the term holds a byte that is not UTF-8 text; check the terminal's encoding."
             ) from None
-        resolution = self.resolve(query)
+        resolution = self.resolve(query) or self._resolve_possessive(query)
         if resolution is None:
             from glossary.spelling import clear_candidate
 

@@ -128,3 +128,13 @@ def test_a_pasted_essay_searches_by_its_first_words_and_its_last_at_once(store: 
     hits = store.search(essay)
     assert time.perf_counter() - start < 2.0  # was past 20 s: FTS5 work grows with the square of the words
     assert "gradient-clipping" in [hit.slug for hit in hits]  # the last word still counts, as a prefix
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [("LSTM's", "long-short-term-memory"), ("RNN\u2019s", "recurrent-neural-network"),
+     ("RNNs'", "recurrent-neural-network"), ("forget gate's", "forget-gate")],
+)  # fmt: skip
+def test_a_possessive_apostrophe_is_no_part_of_the_spelling(store: Store, query: str, slug: str) -> None:
+    found = store.find(query)
+    assert (found.slug, found.kind) == (slug, "inflected")
