@@ -923,6 +923,11 @@ def _check_outputs(svg: str | None, plot: str | None) -> None:
         raise click.BadParameter(
             "the format comes from the extension: .png, .svg or .pdf", param_hint="'--plot'"
         )
+    if svg is not None and plot_format(svg) in ("png", "pdf"):  # an SVG in a file named .png opens nowhere
+        raise click.BadParameter(
+            f"--svg writes an SVG; name the file .svg (a .{plot_format(svg)} chart: --plot)",
+            param_hint="'--svg'",
+        )
     for option, path in (("--svg", svg), ("--plot", plot)):
         problem = output_problem(path) if path is not None else None
         if problem:

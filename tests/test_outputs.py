@@ -48,3 +48,13 @@ def test_a_bad_output_path_is_a_usage_error_before_the_demo_runs(
     assert isinstance(result.exception, SystemExit)
     assert f"Invalid value for '{option}'" in result.output
     assert "clipping by" not in result.output  # the demo never ran
+
+
+@pytest.mark.parametrize("name", ["view.png", "view.PDF"])
+def test_svg_into_a_file_named_for_another_format_is_refused_with_the_way_out(
+    run, tmp_path: Path, name: str
+) -> None:
+    result = run("demo", "clipping", "--svg", str(tmp_path / name))
+    assert result.exit_code == 2, result.output
+    assert "name the file .svg" in result.output and "--plot" in result.output
+    assert not (tmp_path / name).exists()
