@@ -385,3 +385,20 @@ def test_default_demos_never_cut_a_number_at_common_widths(width: int) -> None:
         text = render(demo_view(run_demo(name, {}, seed=0)), width=width)
         kept = [line for line in text.splitlines() if not line.lstrip().startswith("… ")]  # history tails
         assert not any("…" in line for line in kept), (name, width, text)
+
+
+@pytest.mark.parametrize("columns", [32, 40, 56])
+def test_a_narrow_screen_never_splits_an_ngram_probability(run, columns: int) -> None:
+    import json
+
+    from rich.cells import cell_len
+
+    from glossary.render.demos.ngram import _probability
+
+    text = run("demo", "ngram", env={"COLUMNS": str(columns)}).output
+    data = json.loads(run("demo", "ngram", "--json").output)["result"]
+    assert all(cell_len(line) <= columns for line in text.splitlines())
+    tokens = text.split()
+    for prediction in data["predictions"]:  # whole, beside or under its word
+        assert all(_probability(probability) in tokens for _, probability in prediction["top"]), columns
+    assert "after 'three blind' (n=3)" in text and "corpus: 102 sentences" in text

@@ -10,12 +10,17 @@ import math
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
+from rich.segment import Segment
 from rich.text import Text
 
 from glossary.render.charts import add_column, add_row, house_table
+from glossary.render.prose import Prose
 from glossary.render.safe import plain
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.table import Table
+
     from seqml.demos.ngram import NgramResult
 
 
@@ -62,7 +67,9 @@ def view(result: NgramResult) -> RenderableType:
     )
     add_column(table, "#", justify="right", no_wrap=True, min_width=2)
     for prediction in result.predictions:
-        add_column(table, MODEL_HEADERS.get(prediction.model, prediction.model), overflow="fold")
+        # at least as wide as a probability ("0.800", "2e-04"), so a narrow screen puts it under
+        # its word instead of splitting it; only a long word or header folds
+        add_column(table, MODEL_HEADERS.get(prediction.model, prediction.model), overflow="fold", min_width=5)
     depth = max([1, *(len(p.top) for p in result.predictions)])
     for rank in range(depth):
         cells: list[Text | str] = [str(rank + 1)]
@@ -76,9 +83,52 @@ def view(result: NgramResult) -> RenderableType:
     table.add_section()
     add_row(table, "PP", *[_perplexity(p.perplexity) for p in result.predictions])
     notes = [f"{p.model}: {plain(p.note)}" for p in result.predictions if p.note]
+    shown = _SideBySide(table, title, table.caption, result)
     if not notes:
-        return table
-    return Group(table, Text("\n".join(notes), style="dim"))
+        return shown
+    return Group(shown, Text("\n".join(notes), style="dim"))
+
+
+class _SideBySide:
+    """The table where its columns fit; on a screen too narrow for them, each model in turn, its
+    words in a wrapped line: a column squeezed below a probability's width split "0.800" in two."""
+
+    def __init__(self, table: Table, title: str, caption: object, result: NgramResult) -> None:
+        self.table, self.title, self.caption, self.result = table, title, caption, result
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = list(Segment.split_lines(console.render(self.table, options)))
+        if max(map(Segment.get_line_length, lines), default=0) <= options.max_width:
+            for line in lines:
+                yield from line
+                yield Segment.line()
+            return
+        yield Prose(self.title)
+        yield Text()
+        for prediction in self.result.predictions:
+            yield Text(" ".join(MODEL_HEADERS.get(prediction.model, prediction.model).split()), style="bold")
+            words = [
+                Text.assemble(f"{rank} ", (plain(word), "bold"), f" {_probability(probability)}")
+                for rank, (word, probability) in enumerate(prediction.top, 1)
+            ]
+            yield from _filled(words or [Text("-")], options.max_width, indent=2)
+            yield Text(f"  PP {_perplexity(prediction.perplexity)}")
+        yield Text()
+        yield self.caption
+
+
+def _filled(items: list[Text], width: int, indent: int) -> list[Text]:
+    """``items`` on lines of at most ``width`` columns, three spaces apart, each line indented;
+    an item is never split (one wider than the line stands alone and is cut by the console)."""
+    lines: list[Text] = []
+    line = Text(" " * indent)
+    for item in items:
+        if line.cell_len > indent and line.cell_len + 3 + item.cell_len > width:
+            lines.append(line)
+            line = Text(" " * indent)
+        line.append_text(Text("   ") if line.cell_len > indent else Text())
+        line.append_text(item)
+    return [*lines, line]
 
 
 def _perplexity(value: float) -> str:
