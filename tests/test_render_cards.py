@@ -83,3 +83,23 @@ def test_the_guided_tree_draws_what_richs_tree_draws(width: int, colour: bool, a
         return file.buffer.getvalue().decode(encoding, errors="replace")
 
     assert drawn(GuidedTree(root)) == drawn(_rich_tree(root))
+
+
+@pytest.mark.parametrize("width", [40, 60, 80, 140])
+def test_the_list_never_breaks_a_formula_and_folds_long_names_under_themselves(width: int) -> None:
+    from glossary.render.cards import term_list_chunks
+
+    sigmoid = Term(
+        "sigmoid", "sigmoid", "The S-shaped function 1 / (1 + exp(-x)) squashing any x", "d", "s", "t"
+    )
+    oov = Term(
+        "oov", "out-of-vocabulary token", "The stand-in for unknown words", "d", "s", "t", abbreviation="OOV"
+    )
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    for part in term_list_chunks([("Topic (topic)", [sigmoid, oov])], [("sigmoid", ""), (oov.name, "OOV")]):
+        console.print(part)
+    lines = console.file.getvalue().splitlines()
+    assert any("1 / (1 + exp(-x))" in line for line in lines), lines  # the formula on one line
+    assert all(len(line) <= width and "…" not in line for line in lines), lines
+    text = "\n".join(lines)  # the summary holds none of the name's words
+    assert "out-of-" in text and "vocabulary" in text and "(OOV)" in text  # folded, every letter kept

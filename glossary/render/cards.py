@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from glossary.results import Comparison, LinkTree, Route, SearchResults, TermList
 
 from glossary.model import RELATIONS, LinkView, Term, shared_links
-from glossary.render.prose import CAP, wrap_lines
+from glossary.render.prose import CAP, Prose, wrap_lines
 from glossary.render.safe import plain
 
 
@@ -209,38 +210,36 @@ def _title_cells(name: str, abbreviation: str) -> int:
 def term_list_chunks(
     groups: Sequence[tuple[str, Iterable[Term]]], titles: Iterable[tuple[str, str]], size: int = 50
 ) -> Iterator[RenderableType]:
-    """The term list as tables of ``size`` rows that line up, so a long list can stream.
+    """The term list topic by topic: a heading, then the topic's terms in tables of ``size`` rows,
+    printed as the terms are read (a rich Table lays out all its rows before printing any: on
+    10,000 terms, seconds of silence). The name column has one width throughout, from ``titles``
+    (the name and abbreviation of every listed term)."""
+    width = 2 + max((_title_cells(name, abbreviation) for name, abbreviation in titles), default=2)
+    for index, (title, terms) in enumerate(groups):
+        yield _t(title, "bold magenta") if index == 0 else Text.assemble("\n", _t(title, "bold magenta"))
+        pending = iter(terms)
+        while chunk := list(islice(pending, size)):
+            yield _ListRows(chunk, width)
 
-    A rich Table lays out all its rows before printing any; on 10,000 terms that is seconds of
-    silence. Tables of fifty rows with the same first-column width (from ``titles``, the name and
-    abbreviation of every listed term) print as the terms are read.
-    """
-    from rich.table import Table
 
-    width = max(
-        [cell_len(plain(title)) for title, _ in groups]
-        + [2 + _title_cells(name, abbreviation) for name, abbreviation in titles],
-        default=4,
-    )
+class _ListRows:
+    """Terms as rows of name and summary. The name column is as wide as the widest title but at
+    most a third of the screen, so summaries keep room to read; a longer name wraps under itself.
+    Both wrap as prose: never inside a formula such as 1 / (1 + exp(-x))."""
 
-    def rows() -> Iterator[tuple[Text, Text]]:
-        for title, terms in groups:
-            yield _t(title, "bold magenta"), Text()
-            for term in terms:
-                yield Text("  ") + title_of(term), _t(term.summary)
+    def __init__(self, terms: list[Term], width: int) -> None:
+        self.terms = terms
+        self.width = width
 
-    pending = rows()
-    first = True
-    while True:
-        chunk = [row for _, row in zip(range(size), pending, strict=False)]
-        if not chunk and not first:
-            return
-        table = Table(box=None, show_header=first, header_style="bold", padding=(0, 2, 0, 0))
-        table.add_column("term", no_wrap=True, min_width=width)
-        table.add_column("summary")
-        for row in chunk:
-            table.add_row(*row)
-        first = False
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.table import Table
+
+        width = min(self.width, max(18, options.max_width // 3))
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        table.add_column(min_width=width, max_width=width)
+        table.add_column()
+        for term in self.terms:
+            table.add_row(Prose(Text("  ") + title_of(term), hang=2, fold=True), Prose(_t(term.summary)))
         yield table
 
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
@@ -120,11 +121,13 @@ def _split_command(line: str, start: int, end: int) -> list[tuple[int, int, bool
     return [(match.start(), match.end(), False) for match in _WORD.finditer(line[:end], start)]
 
 
-def wrap_lines(text: Text, width: int, hang: int = 0) -> list[Text]:
+def wrap_lines(text: Text, width: int, hang: int = 0, fold: bool = False) -> list[Text]:
     """``text`` as lines of at most ``width`` columns, broken only where prose may break.
 
     Each paragraph (a line of ``text``) keeps its leading indent; its continuation lines are
-    indented ``hang`` columns more. Spacing inside a line is kept as written.
+    indented ``hang`` columns more. Spacing inside a line is kept as written. A piece wider than
+    its line is cut with an ellipsis, or with ``fold`` (a name, where every letter counts)
+    continued on the next lines.
     """
     lines: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):
@@ -149,25 +152,53 @@ def wrap_lines(text: Text, width: int, hang: int = 0) -> list[Text]:
             elif prefix + end - current[0] <= width:
                 current = (current[0], end)
             else:
-                lines.append(Text(" " * prefix) + _cut(paragraph[current[0] : current[1]], width - prefix))
+                lines += _placed(paragraph[current[0] : current[1]], prefix, indent + hang, width, fold)
                 prefix = indent + hang
                 current = (start, end)
         if current is not None:
-            lines.append(Text(" " * prefix) + _cut(paragraph[current[0] : current[1]], width - prefix))
+            lines += _placed(paragraph[current[0] : current[1]], prefix, indent + hang, width, fold)
     return lines
+
+
+def _placed(piece: Text, prefix: int, hanging: int, width: int, fold: bool) -> list[Text]:
+    """``piece`` after ``prefix`` spaces: cut to the line, or folded onto hanging lines."""
+    if not fold or piece.cell_len <= width - prefix:
+        return [Text(" " * prefix) + _cut(piece, width - prefix)]
+    offsets = _fold_offsets(piece.plain, width - prefix, max(width - hanging, 1))
+    parts = piece.divide(offsets)
+    return [Text(" " * (prefix if index == 0 else hanging)) + part for index, part in enumerate(parts)]
+
+
+def _fold_offsets(text: str, first: int, rest: int) -> list[int]:
+    """Where to fold ``text`` so its first line holds ``first`` columns and the others ``rest``:
+    after a hyphen where one falls in reach (out-of- / vocabulary), else at the last column."""
+    offsets: list[int] = []
+    start, room = 0, max(first, 1)
+    while cell_len(text[start:]) > room:
+        end = start
+        while end < len(text) and cell_len(text[start : end + 1]) <= room:
+            end += 1
+        hyphen = text.rfind("-", start, end)
+        cut = hyphen + 1 if hyphen > start else max(end, start + 1)
+        offsets.append(cut)
+        start, room = cut, rest
+    return offsets
 
 
 class Prose:
     """Text drawn with ``wrap_lines``: formulas and commands whole, a hanging indent, at most CAP wide."""
 
-    def __init__(self, text: str | Text, style: str = "", hang: int = 0, cap: int | None = CAP) -> None:
+    def __init__(
+        self, text: str | Text, style: str = "", hang: int = 0, cap: int | None = CAP, fold: bool = False
+    ) -> None:
         self.text = Text(text, style=style) if isinstance(text, str) else text
         self.hang = hang
         self.cap = cap
+        self.fold = fold
 
     def lines(self, console: Console, width: int) -> list[Text]:
         """The wrapped lines at ``width`` (capped)."""
-        return wrap_lines(self.text, min(width, self.cap) if self.cap else width, self.hang)
+        return wrap_lines(self.text, min(width, self.cap) if self.cap else width, self.hang, self.fold)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         """Each wrapped line, styled as the text was, never wrapped again by rich."""
