@@ -315,6 +315,27 @@ class Store:
         )
         return [view_link(Link(row[0], row[1], row[2]), slug, row[3]) for row in rows]
 
+    def _links_of_many(self, slugs: list[str]) -> dict[str, list[LinkView]]:
+        """``links_of`` for each of ``slugs``, read in two queries (the links, then the names)."""
+        if not slugs:
+            return {}
+        marks = ", ".join("?" * len(slugs))
+        rows = self.conn.execute(
+            f"SELECT source, relation, target FROM links WHERE source IN ({marks}) OR target IN ({marks}) "
+            "ORDER BY rowid",
+            (*slugs, *slugs),
+        ).fetchall()
+        members = set(slugs)
+        ends = [
+            (end, Link(row[0], row[1], row[2])) for row in rows for end in (row[0], row[2]) if end in members
+        ]
+        names = self.names_of({link.target if end == link.source else link.source for end, link in ends})
+        views: dict[str, list[LinkView]] = {}
+        for end, link in ends:
+            other = link.target if end == link.source else link.source
+            views.setdefault(end, []).append(view_link(link, end, names.get(other, other)))
+        return views
+
     def neighbourhood(self, slug: str, depth: int) -> dict[str, list[LinkView]]:
         """Terms within ``depth`` links of ``slug``, each reached once (breadth first), by parent.
 
@@ -326,9 +347,10 @@ class Store:
         seen, frontier = {slug}, [slug]
         for _ in range(depth):
             reached = []
+            links = self._links_of_many(frontier)  # one query a level: a hub's 500 neighbours, not 500
             for parent in frontier:
                 views = sorted(
-                    self.links_of(parent),
+                    links.get(parent, []),
                     key=lambda v: (order[v.relation], not v.outgoing, v.other_name.casefold()),
                 )
                 for view in views:
