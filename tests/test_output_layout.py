@@ -128,3 +128,14 @@ def test_every_demo_caption_stops_at_88_columns_on_a_wide_terminal(run, name: st
         and "  " not in line.strip()  # columns of a table or a row of formulas
     ]
     assert long_prose == []
+
+
+def test_a_formula_wider_than_the_line_breaks_before_a_relation_rather_than_lose_its_answer() -> None:
+    """At 40 columns the quiz's feedback read ``... = sigmoid(3.5) = 0…``: the answer was cut."""
+    text = "f = sigmoid(0.5 + 3) = sigmoid(3.5) = 0.97: it keeps 97% of the old cell state."
+    assert _wrap(text, 40) == [
+        "f = sigmoid(0.5 + 3) = sigmoid(3.5)",
+        "= 0.97: it keeps 97% of the old cell",
+        "state.",
+    ]
+    assert all("…" not in line for width in range(20, 60) for line in _wrap(text, width))
