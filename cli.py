@@ -1017,7 +1017,7 @@ def _demo_command(demo: Any, preset: dict[str, Any] | None = None, term: str = "
         else:
             metavar = metavars.get(param.type, "[" + "|".join(param.choices) + "]")
             allowed = "" if param.type == "str" else f"{param.allowed()}, "
-        default = param.default if param.default != "" else "bundled"
+        default = param.default if param.default != "" else ("none" if param.name == "arpa" else "bundled")
         options.append(
             click.Option(
                 [_demo_option(param.name), param.name],

@@ -53,12 +53,17 @@ class Grammar(NamedTuple):
 
 def grammar(term: Term, plural: bool = False) -> Grammar:
     """The noun phrase rules for ``term`` (``plural`` for a term named in the plural)."""
-    words = term.name
-    if term.abbreviation and _title_case(term.name):
-        words = term.abbreviation  # "an LSTM", not "a Long Short-Term Memory"
-    if term.slug in _OVERRIDES:
-        return Grammar(words, _OVERRIDES[term.slug], plural)
-    head = head_noun(term.name)
+    return named(term.name, term.slug, term.abbreviation, plural)
+
+
+def named(name: str, slug: str = "", abbreviation: str | None = None, plural: bool = False) -> Grammar:
+    """The noun phrase rules for a term known only by its name (and slug): a linked term."""
+    words = name
+    if abbreviation and _title_case(name):
+        words = abbreviation  # "an LSTM", not "a Long Short-Term Memory"
+    if slug in _OVERRIDES:
+        return Grammar(words, _OVERRIDES[slug], plural)
+    head = head_noun(name)
     if head in _DEFINITE_ENDINGS:
         return Grammar(words, THE, plural)
     if head.endswith(_MASS_ENDINGS) and head not in _COUNT_NOUNS:
@@ -114,9 +119,10 @@ def bare(term: Term | Grammar) -> str:
 
 
 # A link read from its subject's end: (template, singular verb, plural verb). {s} the subject's
-# noun phrase, {o} the other term's, {o_bare} the other's bare words, {its} its/their.
+# noun phrase, {o} the other term's, {o_bare} the other's bare words, {its} its/their, {kind}
+# "a kind" or "kinds" ("both are kinds of N-gram").
 _TEMPLATES: dict[str, tuple[str, str, str]] = {
-    "is-a": ("{s} {v} a kind of {o_bare}", "is", "are"),
+    "is-a": ("{s} {v} {kind} of {o_bare}", "is", "are"),
     "has-kind": ("{s} {v} {o} as one of {its} kinds", "has", "have"),
     "part-of": ("{s} {v} part of {o}", "is", "are"),
     "has-part": ("{s} {v} {o} as one of {its} parts", "has", "have"),
@@ -150,6 +156,7 @@ def link_clause(key: str, subject: Term | Grammar, other: Term | Grammar) -> str
         o=noun_phrase(other),
         o_bare=bare(other),
         its="their" if shape.plural else "its",
+        kind="kinds" if shape.plural else "a kind",
     )
 
 

@@ -305,3 +305,9 @@ def test_demo_clipping_both_limits_in_value_mode_is_a_usage_error() -> None:
     result = invoke("demo", "clipping", "--method", "value", "--max-norm", "1", "--clip-value", "2")
     assert result.exit_code == 2
     assert "'--clip-value'" in result.output and "not both" in result.output
+
+
+def test_ngram_help_says_arpa_defaults_to_none_not_bundled(run) -> None:
+    """No ARPA model ships with the tool; the header of a run says --arpa=(none)."""
+    out = " ".join(run("demo", "ngram", "--help").output.split())
+    assert "instead of training [default: none]" in out

@@ -257,11 +257,19 @@ def test_completion_prints_the_script_for_each_shell(run, shell: str) -> None:
 
 @pytest.mark.parametrize(
     ("first", "second", "sentence"),
-    [("lstm", "vanishing gradients", "Long Short-Term Memory addresses vanishing gradient problem."),
-     ("vanishing gradients", "lstm", "Vanishing gradient problem is addressed by Long Short-Term Memory."),
-     ("n-gram", "bigram", "N-gram has bigram as a kind."),
-     ("bigram", "n-gram", "Bigram is a kind of N-gram."),
-     ("forget gate", "lstm", "Forget gate is part of Long Short-Term Memory.")],
+    [("lstm", "vanishing gradients", "An LSTM addresses the vanishing gradient problem."),
+     ("vanishing gradients", "lstm", "The vanishing gradient problem is addressed by an LSTM."),
+     ("n-gram", "bigram", "An N-gram has a bigram as one of its kinds."),
+     ("bigram", "n-gram", "A bigram is a kind of N-gram."),
+     ("forget gate", "lstm", "The forget gate is part of an LSTM."),
+     ("lstm", "forget gate", "An LSTM has the forget gate as one of its parts."),
+     ("relu", "vanishing gradients", "A rectified linear unit mitigates the vanishing gradient problem."),
+     ("exploding gradients", "clipping", "The exploding gradient problem is mitigated by gradient clipping."),
+     ("tanh", "rnn", "The tanh is used in a recurrent neural network."),
+     ("rnn", "tanh", "A recurrent neural network uses the tanh."),
+     ("softmax", "sigmoid", "The softmax is often compared with the sigmoid."),
+     ("bag of words", "sequence model", "A bag of words is contrasted with a sequence model."),
+     ("token", "n-gram", "A token is related to an N-gram.")],
 )  # fmt: skip
 def test_compare_says_the_link_as_an_english_sentence_from_either_end(
     run, first: str, second: str, sentence: str
@@ -271,7 +279,11 @@ def test_compare_says_the_link_as_an_english_sentence_from_either_end(
 
 def test_compare_says_what_two_unlinked_terms_share(run) -> None:
     out = " ".join(run("compare", "bigram", "trigram").output.split())
-    assert "Bigram and trigram are not linked directly. Both are kinds of N-gram." in out
+    assert "There is no direct link between bigram and trigram. Both are kinds of N-gram." in out
+    parts = " ".join(run("compare", "forget gate", "input gate").output.split())
+    assert "Both are part of a Long Short-Term Memory. Both use the sigmoid." in parts
+    nothing = " ".join(run("compare", "tanh", "bigram").output.split())
+    assert "There is no direct link between tanh and bigram; try glossary path tanh bigram." in nothing
     shared = json.loads(run("compare", "bigram", "trigram", "--json").output)["shared"]
     assert shared == [{"relation": "is-a", "label": "is a kind of", "slug": "n-gram", "name": "N-gram"}]
 

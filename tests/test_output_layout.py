@@ -128,3 +128,41 @@ def test_every_demo_caption_stops_at_88_columns_on_a_wide_terminal(run, name: st
         and "  " not in line.strip()  # columns of a table or a row of formulas
     ]
     assert long_prose == []
+
+
+def test_a_formula_wider_than_the_line_breaks_before_a_relation_rather_than_lose_its_answer() -> None:
+    """At 40 columns the quiz's feedback read ``... = sigmoid(3.5) = 0…``: the answer was cut."""
+    text = "f = sigmoid(0.5 + 3) = sigmoid(3.5) = 0.97: it keeps 97% of the old cell state."
+    assert _wrap(text, 40) == [
+        "f = sigmoid(0.5 + 3) = sigmoid(3.5)",
+        "= 0.97: it keeps 97% of the old cell",
+        "state.",
+    ]
+    assert all("…" not in line for width in range(20, 60) for line in _wrap(text, width))
+
+
+def test_a_question_header_never_names_a_term_that_is_one_of_its_options() -> None:
+    """A computed question on the vanishing gradient card, answer 'exploding gradient problem',
+    was headed 'vanishing gradient problem · work it out with numbers': it pointed at a wrong option."""
+    from dataclasses import replace
+
+    from glossary.quiz.base import Option, Question
+    from glossary.render.quiz import header_text
+
+    options = (
+        Option(text="exploding gradient problem", slug="exploding-gradient-problem"),
+        Option(text="vanishing gradient problem", slug="vanishing-gradient-problem"),
+    )
+    question = Question(
+        slug="vanishing-gradient-problem",
+        qtype="computed",
+        prompt="rho = 1.5 over 50 steps: what happens?",
+        answer="exploding gradient problem",
+        answer_slug="exploding-gradient-problem",
+        reason="",
+        options=options,
+        subject="vanishing gradient problem",
+    )
+    assert header_text(question) == "Work it out with numbers"
+    numbers = replace(question, options=(Option(text="0.97", slug=""), Option(text="0.03", slug="")))
+    assert header_text(numbers) == "vanishing gradient problem · work it out with numbers"

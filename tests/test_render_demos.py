@@ -402,3 +402,32 @@ def test_a_narrow_screen_never_splits_an_ngram_probability(run, columns: int) ->
     for prediction in data["predictions"]:  # whole, beside or under its word
         assert all(_probability(probability) in tokens for _, probability in prediction["top"]), columns
     assert "after 'three blind' (n=3)" in text and "corpus: 102 sentences" in text
+
+
+@pytest.mark.parametrize("width", range(30, 121, 2))
+def test_the_demo_header_never_splits_a_quoted_value_that_fits_on_a_line(width: int) -> None:
+    """At 80 columns the header read ``--logits='3 1 0.5 0`` / ``-1' --seed=0``."""
+    header = render(demo_view(run_demo("activations", {}, seed=0)), width=width).splitlines()[:6]
+    assert any("--logits='3 1 0.5 0 -1'" in line for line in header), header
+    assert all(len(line) <= width for line in header)
+
+
+def test_a_quoted_value_wider_than_the_line_starts_its_own_line_and_breaks_only_at_its_spaces() -> None:
+    from glossary.render.demos import Flags
+
+    flags = Flags(["--n=3", "--text='the animal did not cross the street'", "--seed=0"])
+    assert flags.lines(24) == ["--n=3", "--text='the animal did", "not cross the street'", "--seed=0"]
+    assert flags.lines(50) == ["--n=3 --text='the animal did not cross the street'", "--seed=0"]
+
+
+@pytest.mark.parametrize(
+    "value", ["three blind", "don't stop", "it's $HOME", 'say "hi"', "back\\slash", "wow!", ""]
+)
+def test_a_text_value_in_the_demo_header_reads_back_exactly_in_a_shell(value: str) -> None:
+    import shlex
+
+    from glossary.render.demos import _setting
+
+    text_param = next(param for param in DEMOS["ngram"].params if param.name == "text")
+    flag = _setting(text_param, value)
+    assert shlex.split(flag) == [f"--text={value}"]

@@ -48,6 +48,16 @@ def test_the_capture_is_self_contained_and_keeps_every_space_as_a_column(run, tm
     assert "mice" in svg and drawn == [line for line in printed.split("\n") if line][: len(drawn)]
 
 
+def test_every_run_is_fitted_to_its_columns_by_its_glyphs_so_bars_have_no_seams(run, tmp_path: Path) -> None:
+    """Chromium fits ``textLength`` by spacing letters apart unless told to stretch the glyphs."""
+    target = tmp_path / "lstm.svg"
+    run("demo", "lstm-step", "--svg", str(target))
+    root = ElementTree.fromstring(target.read_text(encoding="utf-8"))
+    runs = [element for element in root.iter(f"{SVG}text") if element.get("textLength")]
+    assert any("█" in (element.text or "") for element in runs)
+    assert {element.get("lengthAdjust") for element in runs} == {"spacingAndGlyphs"}
+
+
 @pytest.mark.skipif(shutil.which("rsvg-convert") is None, reason="librsvg's rsvg-convert is not installed")
 def test_librsvg_renders_the_capture(run, tmp_path: Path) -> None:
     target = tmp_path / "ngram.svg"

@@ -255,38 +255,6 @@ _VERB = {
     "compare with": "is compared with",
     "contrast with": "is contrasted with",
 }
-# Whole sentences from the left term's end: (relation, outgoing) -> template.
-_SENTENCE = {
-    ("is-a", True): "{a} is a kind of {b}.",
-    ("is-a", False): "{a} has {b} as a kind.",
-    ("part-of", True): "{a} is part of {b}.",
-    ("part-of", False): "{a} has {b} as a part.",
-    ("mitigates", True): "{a} mitigates {b}.",
-    ("mitigates", False): "{a} is mitigated by {b}.",
-    ("addresses", True): "{a} addresses {b}.",
-    ("addresses", False): "{a} is addressed by {b}.",
-    ("used-in", True): "{a} is used in {b}.",
-    ("used-in", False): "{a} uses {b}.",
-    ("compare", True): "{a} is compared with {b}.",
-    ("contrast", True): "{a} is contrasted with {b}.",
-    ("see-also", True): "{a} is related to {b} (see also).",
-}
-# What two terms share, said of both: (relation, outgoing) -> template.
-_BOTH = {
-    ("is-a", True): "Both are kinds of {b}.",
-    ("is-a", False): "Both have {b} as a kind.",
-    ("part-of", True): "Both are parts of {b}.",
-    ("part-of", False): "Both have {b} as a part.",
-    ("mitigates", True): "Both mitigate {b}.",
-    ("mitigates", False): "Both are mitigated by {b}.",
-    ("addresses", True): "Both address {b}.",
-    ("addresses", False): "Both are addressed by {b}.",
-    ("used-in", True): "Both are used in {b}.",
-    ("used-in", False): "Both use {b}.",
-    ("compare", True): "Both are compared with {b}.",
-    ("contrast", True): "Both are contrasted with {b}.",
-    ("see-also", True): "Both are related to {b}.",
-}
 
 
 def one_link(label: str) -> str:
@@ -294,20 +262,22 @@ def one_link(label: str) -> str:
     return _VERB.get(label, label)
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def link_sentence(left: Term, right: Term, view: LinkView) -> str:
+    """One link as an English sentence from ``left``'s end, worded by ``glossary.wording``:
+    "An LSTM addresses the vanishing gradient problem.", "The tanh is used in an RNN."."""
+    from glossary.wording import link_clause, reverse_key, sentence
 
-
-def link_sentence(name: str, view: LinkView) -> str:
-    """One link as an English sentence from ``name``'s end: "LSTM addresses ..."."""
-    key = (view.relation, view.outgoing or view.relation in ("compare", "contrast", "see-also"))
-    return _capital(_SENTENCE[key].format(a=name, b=view.other_name))
+    key = view.relation if view.outgoing else reverse_key(view.relation)
+    return sentence(link_clause(key, left, right))
 
 
 def shared_sentence(view: LinkView) -> str:
-    """What two terms share, as a sentence: "Both are kinds of N-gram."."""
-    key = (view.relation, view.outgoing or view.relation in ("compare", "contrast", "see-also"))
-    return _BOTH[key].format(b=view.other_name)
+    """What two terms share, as a sentence: "Both are kinds of N-gram.", "Both use the sigmoid."."""
+    from glossary.wording import Grammar, link_clause, named, reverse_key, sentence
+
+    key = view.relation if view.outgoing else reverse_key(view.relation)
+    both = Grammar("both", "", plural=True)
+    return sentence(link_clause(key, both, named(view.other_name, view.other_slug)))
 
 
 def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> RenderableType:
@@ -335,16 +305,18 @@ def comparison(
 ) -> RenderableType:
     """Two cards side by side, row by row, with how the two terms are linked on top.
 
-    The links read as sentences from the left term's end; without a direct link, what the two
-    share (both are kinds of N-gram); with neither, a pointer to ``glossary path``.
+    The links read as English sentences from the left term's end ("The vanishing gradient problem
+    is often compared with the exploding gradient problem."); without a direct link, what the two
+    share (both are kinds of N-gram); with neither, the ``glossary path`` command to try. No
+    sentence starts with a bare term name, so "tanh" is never written "Tanh".
     """
-    direct = [link_sentence(left.name, view) for view in left_links if view.other_slug == right.slug]
+    direct = [link_sentence(left, right, view) for view in left_links if view.other_slug == right.slug]
     shared = [shared_sentence(view) for view in shared_links(tuple(left_links), tuple(right_links))]
     sentences = direct + shared
     if not direct:
-        sentences.insert(0, f"{_capital(left.name)} and {right.name} are not linked directly.")
+        sentences.insert(0, f"There is no direct link between {left.name} and {right.name}.")
         if not shared:
-            sentences[0] = sentences[0][:-1] + "; try glossary path."
+            sentences[0] = sentences[0][:-1] + f"; try glossary path {left.slug} {right.slug}."
     header = Paragraph(_t(" ".join(sentences), "italic"))
     from rich.table import Table
 

@@ -10,8 +10,11 @@ break, then fills lines greedily at the others:
   math-like words (``sum_k exp(z_k``), so ``h_t = tanh(...)`` moves to a line as one piece;
 - inside a command (``glossary show lstm``, ``glossary demo lstm-step --forget-bias 3``).
 
-A formula wider than the whole line is cut with an ellipsis (it is a picture of an equation;
-the demo's ``--json`` and ``--code`` keep the full thing); a command wider than the line, which a
+A formula wider than the whole line breaks before its relations (``=``, ``<``, ``->``...), as a
+typesetter breaks a displayed equation, when every piece then fits: at 40 columns the quiz's
+``f = sigmoid(0.5 + 3) = sigmoid(3.5) = 0.97`` keeps its answer. Where even that does not fit,
+it is cut with an ellipsis (it is a picture of an equation; the demo's ``--json`` and
+``--code`` keep the full thing); a command wider than the line, which a
 learner must be able to copy, breaks at its spaces instead. Continuation lines take a hanging
 indent, and prose lines stop at ``CAP`` columns on wide terminals, where longer lines read badly.
 """
@@ -32,6 +35,7 @@ CAP = 88  # the longest prose line, whatever the terminal's width
 OPERATORS = frozenset(
     ["=", "==", "!=", "+", "-", "*", "/", "<", ">", "<=", ">=", "->", "=>", "~", "≈", "×", "·", "≤", "≥", "±"]
 )
+RELATIONS = frozenset(["=", "==", "!=", "<", ">", "<=", ">=", "->", "=>", "~", "≈", "≤", "≥"])
 FUNCTIONS = frozenset(["log", "exp", "tanh", "sigmoid", "softmax", "max", "min", "sum", "sqrt", "argmax"])
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?%?")
 _MATH_MARK = re.compile(r"[_^|=<>*/+()\[\]]")
@@ -121,6 +125,16 @@ def _split_command(line: str, start: int, end: int) -> list[tuple[int, int, bool
     return [(match.start(), match.end(), False) for match in _WORD.finditer(line[:end], start)]
 
 
+def _split_formula(line: str, start: int, end: int, room: int) -> list[tuple[int, int, bool]]:
+    """A formula too wide for the line, as pieces each starting at a relation (``= 0.97``), when
+    every piece fits in ``room``; else the formula whole, to be cut."""
+    whole = [(start, end, False)]
+    breaks = [m.start() for m in _WORD.finditer(line[:end], start + 1) if m.group() in RELATIONS]
+    bounds = zip([start, *breaks], [*breaks, end], strict=True)
+    pieces = [(begin, len(line[:stop].rstrip()), False) for begin, stop in bounds]
+    return pieces if breaks and all(stop - begin <= room for begin, stop, _ in pieces) else whole
+
+
 def wrap_lines(text: Text, width: int, hang: int = 0, fold: bool = False) -> list[Text]:
     """``text`` as lines of at most ``width`` columns, broken only where prose may break.
 
@@ -140,10 +154,12 @@ def wrap_lines(text: Text, width: int, hang: int = 0, fold: bool = False) -> lis
         units: list[tuple[int, int, bool]] = []
         for start, end, is_command in _units(plain_line, indent):
             room = width - indent - hang
-            too_wide = end - start > room
-            units.extend(
-                _split_command(plain_line, start, end) if is_command and too_wide else [(start, end, False)]
-            )
+            if end - start <= room:
+                units.append((start, end, False))
+            elif is_command:
+                units.extend(_split_command(plain_line, start, end))
+            else:
+                units.extend(_split_formula(plain_line, start, end, room))
         current: tuple[int, int] | None = None
         prefix = indent
         for start, end, _ in units:

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from glossary.session import Answered, SessionResult
 
 # The kind of question in words, for its header. The header names the term too, except where
-# the term is the answer (define, recall, abbreviation, example): there it would give it away.
+# the term is the answer (define, recall, abbreviation, example): there it would give it away;
+# nor where it is one of the options ("vanishing gradient problem" over a question whose answer
+# is "exploding gradient problem"), where it would point at one.
 TYPE_LABELS = {
     "define": "name the term for a definition",
     "meaning": "what it means",
@@ -43,7 +45,8 @@ NAMES_THE_ANSWER = ("define", "recall", "abbreviation", "example")
 def header_text(question: Question) -> str:
     """ "forget gate · how it links to other terms": the term and the kind of question in words."""
     kind = TYPE_LABELS.get(question.qtype, question.qtype)
-    if question.qtype in NAMES_THE_ANSWER or not question.subject:
+    offered = {option.text.casefold() for option in question.options}
+    if question.qtype in NAMES_THE_ANSWER or not question.subject or question.subject.casefold() in offered:
         return kind[:1].upper() + kind[1:]
     return f"{question.subject} \u00b7 {kind}"
 

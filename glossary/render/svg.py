@@ -5,7 +5,10 @@ blocks remote fonts, falls back unpredictably) and writes every space as ``&#160
 ``<text>`` per styled run. librsvg drops those no-break spaces, so ``mice   0.800`` rendered as
 ``mice0.800``. Here the capture is rewritten: the font rules name only local monospace fonts,
 and each run is split at its spaces into ``<text>`` pieces placed at their own columns, so no
-renderer has to draw a space at all.
+renderer has to draw a space at all. Every run is fitted to its columns by stretching its
+glyphs (``lengthAdjust="spacingAndGlyphs"``), not by spacing them: Chromium honours
+``textLength`` by adding space between letters, which opened a seam inside every bar ``██▍``
+(the cell is 12.2 px, a DejaVu Sans Mono glyph 12.04 px), while librsvg ignores it.
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ def self_contained(svg: str) -> str:
     svg = svg.replace("font-family: Fira Code, monospace;", f"font-family: {LOCAL_FONTS};")
     svg = svg.replace("font-family: arial;", 'font-family: "DejaVu Sans", Arial, sans-serif;')
     # What is left (the window title) has single spaces, which every renderer draws as written.
-    return _TEXT.sub(_split_run, svg).replace("&#160;", " ")
+    svg = _TEXT.sub(_split_run, svg).replace("&#160;", " ")
+    return svg.replace(" textLength=", ' lengthAdjust="spacingAndGlyphs" textLength=')
 
 
 def terminal_svg(console: Console, title: str) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Mapping, Sequence
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -46,17 +47,79 @@ def _setting(param: Param, value: Any) -> str:
         return f"{param.option}=(none)"
     shown = _format_value(value)
     if param.type == "str":
-        shown = repr(shown)
+        shown = _shell_quoted(shown)
     return f"{param.option}={plain(shown)}"
 
 
-def demo_header(demo: Demo, params: Mapping[str, Any], seed: int) -> Text:
+def _shell_quoted(value: str) -> str:
+    """``value`` quoted so a shell reads it back exactly: 'a b', "don't", or shlex's form when
+    it holds both quotes or a character double quotes would expand ($, `, \\, !)."""
+    if "'" not in value:
+        return f"'{value}'"
+    if not any(character in value for character in '"$`\\!'):
+        return f'"{value}"'
+    import shlex
+
+    return shlex.quote(value)
+
+
+def demo_header(demo: Demo, params: Mapping[str, Any], seed: int) -> RenderableType:
     """The demo's title, then its parameters and the seed as flags, so a run can be repeated exactly."""
     settings = [_setting(param, params.get(param.name, param.default)) for param in demo.params]
-    header = Text(demo.title, style="bold")
-    header.append(f"  ({demo.name})\n", style="dim")
-    header.append(" ".join([*settings, f"--seed={seed}"]), style="dim")
-    return header
+    title = Text(demo.title, style="bold")
+    title.append(f"  ({demo.name})", style="dim")
+    return Group(title, Flags([*settings, f"--seed={seed}"], style="dim"))
+
+
+class Flags:
+    """Flags on as few lines as fit, broken only between two flags, so a quoted value
+    (``--logits='3 1 0.5 0 -1'``) is never split; a flag wider than the whole line starts a line
+    of its own and breaks at its spaces, the rest following on its last line."""
+
+    def __init__(self, flags: Sequence[str], style: str = "") -> None:
+        self.flags = flags
+        self.style = style
+
+    def lines(self, width: int) -> list[str]:
+        """The flags as lines of at most ``width`` columns (a single unbroken word may be wider)."""
+        from rich.cells import cell_len
+
+        lines: list[str] = []
+        current = ""
+        for flag in self.flags:
+            if current and cell_len(current) + 1 + cell_len(flag) <= width:
+                current = f"{current} {flag}"
+                continue
+            if current:
+                lines.append(current)
+            pieces = [flag] if cell_len(flag) <= width else _spaced_pieces(flag, width)
+            lines.extend(pieces[:-1])
+            current = pieces[-1]
+        return [*lines, current] if current else lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """Each line as its own Text, so rich never re-wraps inside a flag that fits."""
+        for line in self.lines(options.max_width):
+            yield Text(line, style=self.style, overflow="fold")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        """As wide as its longest line at the available width."""
+        from rich.cells import cell_len
+
+        return Measurement(1, max((cell_len(line) for line in self.lines(options.max_width)), default=0))
+
+
+def _spaced_pieces(flag: str, width: int) -> list[str]:
+    """A flag too wide for any line, cut at its spaces into pieces that fit."""
+    from rich.cells import cell_len
+
+    pieces: list[str] = []
+    for word in flag.split(" "):
+        if pieces and cell_len(pieces[-1]) + 1 + cell_len(word) <= width:
+            pieces[-1] = f"{pieces[-1]} {word}"
+        else:
+            pieces.append(word)
+    return pieces
 
 
 def demo_list(demos: Sequence[Demo]) -> Table:
