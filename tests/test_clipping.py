@@ -256,3 +256,14 @@ def test_clipped_global_norm_never_exceeds_max_norm_and_direction_is_kept(grads,
     assert 0.0 <= result.scale <= 1.0
     for ours, original in zip(result.grads, grads, strict=True):
         np.testing.assert_allclose(ours, original * result.scale, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(
+    ("value", "dtype"), [(2.9875118504806177e-161, np.float64), (1e-300, np.float64), (3e-25, np.float32)]
+)
+def test_a_norm_whose_squares_are_subnormal_is_still_exact(value: float, dtype: type) -> None:
+    grads = np.array([value, -value, value], dtype=dtype)
+    expected = abs(float(grads[0])) * math.sqrt(3)
+    assert vector_norm(grads) == pytest.approx(expected, rel=1e-15 if dtype == np.float64 else 1e-7)
+    clipped = clip_by_global_norm([np.array([1.0])], value, eps=0.0)  # the case hypothesis found
+    assert global_norm(clipped.grads) <= value * (1 + 1e-12)
