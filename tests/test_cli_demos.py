@@ -308,6 +308,6 @@ def test_demo_clipping_both_limits_in_value_mode_is_a_usage_error() -> None:
 
 
 def test_ngram_help_says_arpa_defaults_to_none_not_bundled(run) -> None:
-    """No ARPA model ships with the tool; the header of a run says --arpa=(none)."""
+    """No ARPA model ships with the tool; the list of demos says --arpa=(none)."""
     out = " ".join(run("demo", "ngram", "--help").output.split())
     assert "instead of training [default: none]" in out

@@ -431,3 +431,14 @@ def test_a_text_value_in_the_demo_header_reads_back_exactly_in_a_shell(value: st
     text_param = next(param for param in DEMOS["ngram"].params if param.name == "text")
     flag = _setting(text_param, value)
     assert shlex.split(flag) == [f"--text={value}"]
+
+
+def test_the_header_of_a_run_is_a_command_line_that_repeats_it() -> None:
+    import shlex
+
+    from glossary.render.demos import demo_header
+
+    demo = DEMOS["ngram"]
+    header = render(demo_header(demo, {"n": 2, "text": "it's $HOME", "k": 3}, seed=4)).splitlines()[1:]
+    words = shlex.split(" ".join(header))  # no (bundled) or (none) placeholder a shell cannot read
+    assert words == ["--n=2", "--text=it's $HOME", "--k=3", "--seed=4"]

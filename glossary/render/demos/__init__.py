@@ -38,17 +38,21 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
-def _setting(param: Param, value: Any) -> str:
+def _setting(param: Param, value: Any) -> str | None:
     """One parameter as the flag that sets it, --forget-bias=1 or --text='a b' (no space, so a
-    narrow terminal never wraps a flag away from its value); the bundled corpus is (bundled)."""
-    if param.name == "corpus" and not value:
-        return f"{param.option}=(bundled)"
-    if param.name == "arpa" and not value:
-        return f"{param.option}=(none)"
+    narrow terminal never wraps a flag away from its value); None for a file left unset (the
+    bundled corpus, no ARPA model), which the command line repeats by leaving it out."""
+    if param.name in ("corpus", "arpa") and not value:
+        return None
     shown = _format_value(value)
     if param.type == "str":
         shown = _shell_quoted(shown)
     return f"{param.option}={plain(shown)}"
+
+
+def _unset(param: Param) -> str:
+    """A file option left unset, as the demo list names it: --corpus=(bundled), --arpa=(none)."""
+    return f"{param.option}=({'bundled' if param.name == 'corpus' else 'none'})"
 
 
 def _shell_quoted(value: str) -> str:
@@ -66,6 +70,7 @@ def _shell_quoted(value: str) -> str:
 def demo_header(demo: Demo, params: Mapping[str, Any], seed: int) -> RenderableType:
     """The demo's title, then its parameters and the seed as flags, so a run can be repeated exactly."""
     settings = [_setting(param, params.get(param.name, param.default)) for param in demo.params]
+    settings = [setting for setting in settings if setting is not None]
     title = Text(demo.title, style="bold")
     title.append(f"  ({demo.name})", style="dim")
     return Group(title, Flags([*settings, f"--seed={seed}"], style="dim"))
@@ -129,7 +134,7 @@ def demo_list(demos: Sequence[Demo]) -> Table:
     add_column(table, "shows")
     add_column(table, "parameters")
     for demo in demos:
-        params = ", ".join(_setting(param, param.default) for param in demo.params)
+        params = ", ".join(_setting(param, param.default) or _unset(param) for param in demo.params)
         add_row(table, Text(demo.name), Text(demo.summary), Text(params))
     return table
 
