@@ -10,7 +10,7 @@ key re-rates the answer (undone and recorded again in one transaction), ``u`` ta
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -127,7 +127,7 @@ def run_session(
             if not result.asked or result.asked[-1] is not question:
                 result.asked.append(question)
             io.question(question, position + 1, len(questions))
-            reply, peeked, response_ms = read_answer(io, question)
+            reply, peeked, response_ms = read_answer(io, question, context.bank.spellings)
             if reply is None:
                 result.stopped = "eof" if peeked is None else "quit"
                 return result
@@ -211,7 +211,9 @@ def _read_rating(io: QuizIO, answered: Answered, dues: dict[int, datetime]) -> i
         again = True
 
 
-def read_answer(io: QuizIO, question: Question) -> tuple[Reply | None, bool | None, int | None]:
+def read_answer(
+    io: QuizIO, question: Question, spellings: Mapping[str, str] | None = None
+) -> tuple[Reply | None, bool | None, int | None]:
     """Prompt until a usable answer: (reply, peeked, ms), or (None, None, None) at EOF and
     (None, False, None) when the learner quits; an undo request comes back as a reply of its own.
     A pipe is never timed: its ms is None."""
@@ -222,7 +224,7 @@ def read_answer(io: QuizIO, question: Question) -> tuple[Reply | None, bool | No
             line = io.ask(question)
         except EOFError:
             return None, None, None
-        reply = read_reply(question, line)
+        reply = read_reply(question, line, spellings)
         if reply.kind == "invalid":
             io.hint(reply.hint)
         elif reply.kind == "card":

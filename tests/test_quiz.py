@@ -420,3 +420,18 @@ def test_random_glossaries_never_give_a_duplicate_or_missing_answer(bank: Bank, 
 def test_only_the_terms_with_a_computed_maker_offer_a_computed_question(bank: Bank) -> None:
     offering = {slug for slug in bank.terms if "computed" in available(bank, slug)}
     assert offering == COMPUTED_SLUGS
+
+
+def test_an_option_can_be_picked_by_any_spelling_of_its_term(bank: Bank) -> None:
+    from glossary.quiz.bank import spellings_of
+
+    picked = 0
+    for card in ("long-short-term-memory:define", "sequence-to-sequence:define", "bigram:define"):
+        question = ask(bank, card)
+        for index, option in enumerate(question.options):
+            for spelling in spellings_of(bank.terms[option.slug]) if option.slug else []:
+                reply = read_reply(question, spelling, bank.spellings)
+                assert (reply.kind, reply.index) == ("answer", index), (card, spelling)
+                picked += 1
+    assert picked > 12
+    assert read_reply(ask(bank, "bigram:define"), "seq2seq", bank.spellings).kind == "invalid"  # not an option

@@ -12,6 +12,7 @@ Answers read from a pipe carry no time, so they are never rated Hard for speed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from glossary.model import lookup_key
 from glossary.quiz.base import (
@@ -51,8 +52,11 @@ def read_rating(line: str, default: int) -> int | str:
     return RATING_KEYS.get(text) or RATING_WORDS.get(text) or ""
 
 
-def read_reply(question: Question, line: str) -> Reply:
-    """Interpret one line from the prompt; anything unusable becomes a hint, never an error."""
+def read_reply(question: Question, line: str, spellings: Mapping[str, str] | None = None) -> Reply:
+    """Interpret one line from the prompt; anything unusable becomes a hint, never an error.
+
+    An option may be picked by its number, its text, or any spelling of its term in
+    ``spellings`` (folded spelling -> slug): "seq2seq" picks "sequence-to-sequence model"."""
     text = line.strip()
     count = len(question.options)
     choices = f"a number from 1 to {count}" if count else "the term"
@@ -78,6 +82,10 @@ def read_reply(question: Question, line: str) -> Reply:
     folded = fold_text(text)
     for index, option in enumerate(question.options):
         if folded and folded == fold_text(option.text):
+            return Reply("answer", text=option.text, index=index, rating=rating)
+    slug = (spellings or {}).get(lookup_key(text))
+    for index, option in enumerate(question.options):
+        if slug and option.slug == slug:
             return Reply("answer", text=option.text, index=index, rating=rating)
     return Reply("invalid", hint=f"{quoted(text[:40])} is not one of the options. {usage}")
 
