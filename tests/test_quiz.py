@@ -434,4 +434,5 @@ def test_an_option_can_be_picked_by_any_spelling_of_its_term(bank: Bank) -> None
                 assert (reply.kind, reply.index) == ("answer", index), (card, spelling)
                 picked += 1
     assert picked > 12
-    assert read_reply(ask(bank, "bigram:define"), "seq2seq", bank.spellings).kind == "invalid"  # not an option
+    not_an_option = read_reply(ask(bank, "bigram:define"), "seq2seq", bank.spellings)
+    assert not_an_option.kind == "invalid"
