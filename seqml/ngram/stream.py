@@ -326,7 +326,7 @@ def build_arpa(
     model, statistics, _ = estimate(counter, discount_fallback)
     report("estimating", order, order)
     report("writing", 0, sum(model.counts))
-    with open(output, "w", encoding="utf-8", newline="\n") as stream:
+    with open(output, "wb") as stream:
         write_arpa(model, stream)
     report("writing", sum(model.counts), sum(model.counts))
     return Build(order, counter.tokens, counter.sentences, len(model.vocabulary), model.counts, statistics)
