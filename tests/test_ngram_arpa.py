@@ -11,7 +11,14 @@ import pytest
 from test_ngram_kenlm import TOY0_ARPA, TOY1_ARPA
 
 from seqml.files import FileCheckError
-from seqml.ngram.arpa import BackoffModel, arpa_string, format_float32, load_arpa, read_arpa_stream
+from seqml.ngram.arpa import (
+    BackoffModel,
+    arpa_string,
+    format_float32,
+    load_arpa,
+    read_arpa_stream,
+    write_arpa,
+)
 from seqml.ngram.kenlm import read_arpa
 from seqml.ngram.stream import build_arpa
 
@@ -107,10 +114,33 @@ def test_written_arpa_reads_back_to_the_same_model(tmp_path: Path) -> None:
         (-1.5e-7, "-1.5e-7"),
         (-12.25, "-12.25"),
         (-99.0, "-99"),
+        (-0.0009946010541170835, "-0.000994601"),  # %.7g gave -0.0009946011: not the shortest
+        (9.999999974752427e-07, "0.000001"),  # the float32 nearest 1e-6 is positional, as in lmplz
+        (-1.401298464324817e-45, "-1e-45"),  # the smallest subnormal
+        (-0.0, "-0"),
+        (float("-inf"), "-inf"),
     ],
 )
 def test_numbers_are_written_as_lmplz_writes_them(value: float, text: str) -> None:
     assert format_float32(np.array([value])) == [text]
+
+
+def test_zero_and_minus_zero_keep_their_signs_side_by_side() -> None:
+    assert format_float32(np.array([0.0, -0.0, 0.0, -0.5])) == ["0", "-0", "0", "-0.5"]
+
+
+def test_written_lines_do_not_depend_on_the_stream_or_the_block_size(monkeypatch) -> None:
+    from seqml.ngram import arpa_write
+    from seqml.ngram.stream import fit_streamed
+
+    model = fit_streamed([["a" * 300, "b", "naïve"], ["b", "a" * 300]], 3)
+    text = arpa_string(model)
+    binary = io.BytesIO()
+    write_arpa(model, binary)
+    monkeypatch.setattr(arpa_write, "_BLOCK", 2)
+    assert binary.getvalue().decode() == text == arpa_string(model)
+    again = read_arpa_stream(io.BytesIO(text.encode()))
+    assert again.vocabulary == model.vocabulary and again.counts == model.counts
 
 
 def test_shortest_text_reads_back_as_the_same_float32() -> None:

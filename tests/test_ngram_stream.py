@@ -104,6 +104,20 @@ def test_wide_keys_sort_and_find_like_tuples() -> None:
     assert np.array_equal(layout.unpack(table[position[:50]], 6), list(queries[:50].T))
 
 
+def test_merging_two_count_tables_equals_counting_them_together() -> None:
+    from seqml.ngram.keys import merge_counts, unique_rows
+
+    rng = np.random.default_rng(3)
+    for size, more in [(1, 5), (50, 50), (1000, 7), (7, 1000)]:
+        old = unique_rows(rng.integers(0, 300, size=(size, 1)).astype(np.uint64))
+        new = unique_rows(rng.integers(0, 300, size=(more, 1)).astype(np.uint64))
+        both = np.concatenate([old[0], new[0]]), np.concatenate([old[1], new[1]])
+        merged = merge_counts(*old, *new)
+        expected = unique_rows(*both)
+        assert np.array_equal(merged[0], expected[0]) and np.array_equal(merged[1], expected[1])
+        assert merged[1].dtype == np.int64
+
+
 def test_counter_memory_does_not_grow_with_the_corpus_past_the_model(tmp_path: Path) -> None:
     """The same text repeated 8 and 32 times: a model of one size, so the same peak memory."""
     text = "\n".join(" ".join(s) for s in zipf_sentences(9, 2000, 400)) + "\n"

@@ -12,7 +12,9 @@ other only downwards (``base`` imports nothing of the package; nothing imports t
     kenlm     interpolated modified Kneser-Ney as KenLM's ``lmplz`` builds it, ARPA write and read
     keys      n-gram keys wider than 64 bits (orders up to 6 on vocabularies past 50,000 words)
     stream    the same estimator over a corpus read in chunks, memory bounded by the model
-    arpa      an ARPA model loaded and queried as the ``kenlm`` module scores it
+    backoff   a backoff model (an ARPA file's content) queried as the ``kenlm`` module scores it
+    arpa      read any ARPA file into it (a NumPy reader for plain files, a line reader for the rest)
+    arpa_write  write it as lmplz writes ARPA files, a block of lines at a time
 
 Each module's docstring gives its equations and references.
 """

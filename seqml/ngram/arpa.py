@@ -1,227 +1,209 @@
-"""Backoff language models in ARPA form: read any ARPA file, query it as KenLM does, write it in bulk.
+"""Read any ARPA file (ours or KenLM's lmplz's) into a ``BackoffModel``, queried as KenLM does.
 
-An ARPA file lists, per order n, every stored n-gram with ``log10 p(w_n | w_1..w_{n-1})`` and,
-below the top order, the log10 backoff ``b(w_1..w_n)`` of the n-gram used as a context. A query
-finds the longest stored suffix of ``h w`` and charges the backoffs of the longer contexts:
+The file is a header ``\\data\\`` with ``ngram n=count`` lines, then for n = 1 .. N a ``\\n-grams:``
+section of ``count`` lines ``log10 p <TAB> w_1 .. w_n [<TAB> log10 backoff]``, then ``\\end\\``.
+Blank lines may stand anywhere, lines may carry surrounding whitespace (CRLF included), and a line
+without tabs is split at any whitespace. The query model is ``seqml.ngram.backoff``; writing is
+``seqml.ngram.arpa_write`` (both re-exported here).
 
-    log10 p(w | w_1..w_{n-1}) = log10 p(w_k..w_{n-1} w) + sum_{j < k} b(w_j..w_{n-1})
+Two readers, one result. The fast one takes the file's bytes a block of lines at a time: one pass
+of NumPy over the block finds every separator, and the block is read only if the separators of each
+line are exactly ``TAB (SPACE x n-1) [TAB] NEWLINE`` with no empty field, so one ``bytes.split``
+gives every line's fields at fixed places: the numbers go through ``float`` and the words through
+one dict, with no Python work per line. Anything else (blank or padded lines inside a section,
+backoffs given on some lines only, space-separated fields, a malformed line) sends the whole file
+to the line-by-line reader, which accepts and refuses exactly what it always did and names the bad
+line; so do all errors, the fast reader never reports one.
 
-where ``w_k..w`` is the longest suffix found by extending one word at a time (a missing suffix ends
-the search, as in KenLM) and a context that is not stored has ``b = 0``. KenLM keeps probabilities
-and backoffs in float32 and adds them in float32, shorter contexts first; so do we, so a query
-matches ``kenlm.Model.full_scores`` to the last float32 bit. Words outside the vocabulary are
-``<unk>``; a file without ``<unk>`` gets it with log10 p = -100, KenLM's default.
-
-Storage: n-grams of order n are sorted int64 keys ``rank(w_1..w_{n-1}) * V + w_n``
-(``seqml.ngram.keys.trie_keys``), so a batch of queries is a few ``np.searchsorted`` passes and a
-context's rank is the previous step's position. A single query walks per-order dict caches built
-on first use (a dict lookup instead of a NumPy call per step).
-
-Numbers are written as the shortest decimal that reads back as the same float32, as lmplz prints
-them (positional from 1e-6 up, ``1e-7`` style below).
-
-References: the ARPA format as SRILM documents it (``ngram-format(5)``); Heafield, "KenLM: faster
-and smaller language model queries" (WMT 2011).
+Reference: the ARPA format as SRILM documents it (``ngram-format(5)``).
 """
 
 from __future__ import annotations
 
 import io
-import math
-import struct
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
 from seqml.files import FileCheckError, open_binary
-from seqml.ngram.base import BOS, EOS, LanguageModel
+from seqml.ngram.arpa_write import arpa_string, format_float32, write_arpa
+from seqml.ngram.backoff import ARPA_UNK, UNKNOWN_MISSING_LOG10, BackoffModel
+from seqml.ngram.base import BOS, EOS
 from seqml.ngram.keys import KeyLayout, sort_rows, trie_keys
 
 __all__ = [
     "MAX_ARPA_BYTES",
     "UNKNOWN_MISSING_LOG10",
     "BackoffModel",
+    "arpa_string",
     "format_float32",
     "load_arpa",
+    "read_arpa_stream",
     "write_arpa",
 ]
 
-ARPA_UNK = "<unk>"
-UNKNOWN_MISSING_LOG10 = -100.0  # KenLM's log10 p(<unk>) when the file has no <unk>
 MAX_ARPA_BYTES = 2**31  # 2 GiB: the model is held in memory
-_BLOCK = 1 << 20  # n-grams per block when reading or writing
-_ROUND32 = struct.Struct("f")
+_BLOCK = 1 << 20  # n-gram lines per block
+_SEPARATOR = np.zeros(256, dtype=bool)
+_SEPARATOR[list(b"\t\n\r\x0b\x0c ")] = True  # what bytes.split() splits at; \r \v \f fail the pattern
 
 
-def _f32(value: float) -> float:
-    """Round a double to the nearest float32 (the sum of two float32 values is exact in a double)."""
-    return _ROUND32.unpack(_ROUND32.pack(value))[0]
+class _Unusual(Exception):
+    """The fast reader met something it does not read; the line-by-line reader will."""
 
 
-class BackoffModel(LanguageModel):
-    """A backoff n-gram model: log10 p and log10 backoff for every stored n-gram, as an ARPA file."""
-
-    name = "arpa"
-    convention = "ARPA backoff, queried as KenLM does (float32)"
-    unk = ARPA_UNK
-
-    def __init__(
-        self,
-        order: int,
-        vocabulary: tuple[str, ...],
-        keys: tuple[np.ndarray, ...],
-        log10_probabilities: tuple[np.ndarray, ...],
-        log10_backoffs: tuple[np.ndarray, ...],
-    ) -> None:
-        super().__init__(order, vocabulary)
-        self.left_padding = order - 1
-        self.keys = keys  # keys[n-1]: sorted int64 rank(prefix) * V + last word
-        self.log10_probabilities = tuple(p.astype(np.float32, copy=False) for p in log10_probabilities)
-        self.log10_backoffs = tuple(b.astype(np.float32, copy=False) for b in log10_backoffs)
-        self._size = len(vocabulary)
-        self._caches: list[dict[int, int]] | None = None
-
-    @property
-    def counts(self) -> tuple[int, ...]:
-        """How many n-grams each order stores (the ARPA header)."""
-        return tuple(int(k.size) for k in self.keys)
-
-    # ------------------------------------------------------------------ batch queries
-
-    def _positions(self, rows: np.ndarray) -> tuple[list[list[np.ndarray]], list[list[np.ndarray]]]:
-        """Position and found flag of every span rows[:, a:b+1], chained left to right from each a."""
-        m, n = rows.shape
-        size = self._size
-        positions = [[np.zeros(0, dtype=np.int64)] * n for _ in range(n)]
-        found = [[np.zeros(0, dtype=bool)] * n for _ in range(n)]
-        for a in range(n):
-            position = rows[:, a].copy()
-            ok = np.ones(m, dtype=bool)
-            positions[a][a], found[a][a] = position, ok
-            for b in range(a + 1, n):
-                keys = self.keys[b - a]
-                query = position * size + rows[:, b]
-                place = np.minimum(np.searchsorted(keys, query), max(keys.size - 1, 0))
-                ok = ok & (keys[place] == query) if keys.size else np.zeros(m, dtype=bool)
-                position = np.where(ok, place, 0)
-                positions[a][b], found[a][b] = position, ok
-        return positions, found
-
-    def log10_many(self, rows: np.ndarray) -> np.ndarray:
-        """log10 p(w | h) for id rows (M, n), float32 as KenLM computes it, returned as float64."""
-        m, n = rows.shape
-        positions, found = self._positions(rows)
-        last = n - 1
-        # Longest suffix w_k..w reached one word at a time (k = last, last-1, ...).
-        result = self.log10_probabilities[0][rows[:, last]]
-        matched = np.ones(m, dtype=np.int64)  # its length
-        still = np.ones(m, dtype=bool)
-        for length in range(2, n + 1):
-            start = n - length
-            still &= found[start][last]
-            if not still.any():
-                break
-            stored = self.log10_probabilities[length - 1][positions[start][last]]
-            result = np.where(still, stored, result)
-            matched = np.where(still, length, matched)
-        # Backoffs of the contexts w_j..w_{n-1} longer than the matched suffix's context, shortest
-        # first, while the contexts are stored.
-        context_ok = np.ones(m, dtype=bool)
-        for length in range(1, n):
-            start = last - length
-            context_ok &= found[start][last - 1]
-            backoff = self.log10_backoffs[length - 1][positions[start][last - 1]]
-            charge = context_ok & (length >= matched)
-            result = np.where(charge, result + backoff, result)
-        return result.astype(np.float64)
-
-    def _probabilities(self, rows: np.ndarray) -> np.ndarray:
-        return 10.0 ** self.log10_many(rows)
-
-    # ------------------------------------------------------------------ single queries
-
-    def _dict_caches(self) -> list[dict[int, int]]:
-        """key -> position per order, built once: a single query then costs a few dict lookups."""
-        if self._caches is None:
-            self._caches = [{}] + [dict(zip(k.tolist(), range(k.size), strict=True)) for k in self.keys[1:]]
-            self._probability_lists = [p.tolist() for p in self.log10_probabilities]
-            self._backoff_lists = [b.tolist() for b in self.log10_backoffs]
-        return self._caches
-
-    def log10_ids(self, ids: Sequence[int]) -> float:
-        """log10 p(last id | the ids before it), one query in pure Python (same float32 result)."""
-        caches, size = self._dict_caches(), self._size
-        probabilities, backoffs = self._probability_lists, self._backoff_lists
-        n = len(ids)
-        last = n - 1
-        # Contexts and suffixes, chained from each start a: position of ids[a:b+1] for b < n.
-        context_positions: list[int | None] = [None] * n  # position of ids[a:last]
-        suffix_positions: list[int | None] = [None] * n  # position of ids[a:n]
-        for a in range(last, -1, -1):
-            position: int | None = ids[a]
-            for b in range(a + 1, n):
-                if b == last:
-                    context_positions[a] = position
-                position = caches[b - a].get(position * size + ids[b])
-                if position is None:
-                    break
-            if a == last:
-                suffix_positions[a] = ids[a]
-            elif position is not None:
-                suffix_positions[a] = position
-        result, matched = probabilities[0][ids[last]], 1
-        for length in range(2, n + 1):
-            position = suffix_positions[n - length]
-            if position is None:
-                break
-            result, matched = probabilities[length - 1][position], length
-        for length in range(1, n):
-            position = context_positions[last - length]
-            if position is None:
-                break
-            if length >= matched:
-                result = _f32(result + backoffs[length - 1][position])
-        return result
-
-    def log10score(self, word: str, context: Sequence[str] = ()) -> float:
-        """log10 p(word | context) as KenLM's query reports it; the context is cut to N-1 words."""
-        if isinstance(context, str):
-            context = (context,)
-        keep = list(context)[max(0, len(context) - (self.order - 1)) :] if self.order > 1 else []
-        get, unknown = self._index.get, self._unknown
-        return self.log10_ids([get(w, unknown) for w in (*keep, word)])
-
-    def logscore(self, word: str, context: Sequence[str] = ()) -> float:
-        """log2 p(word | context)."""
-        return self.log10score(word, context) * math.log2(10.0)
-
-    def score(self, word: str, context: Sequence[str] = ()) -> float:
-        """p(word | context)."""
-        return 10.0 ** self.log10score(word, context)
-
-    def full_scores(self, words: Sequence[str], bos: bool = True, eos: bool = True) -> list[float]:
-        """log10 p of each word (and of </s>), as ``kenlm.Model.full_scores`` yields them."""
-        get, unknown = self._index.get, self._unknown
-        history = [self._bos_id] if bos else []
-        targets = [get(word, unknown) for word in words] + ([self._eos_id] if eos else [])
-        scores = []
-        for target in targets:
-            context = history[max(0, len(history) - (self.order - 1)) :] if self.order > 1 else []
-            scores.append(self.log10_ids([*context, target]))
-            history.append(target)
-        return scores
-
-    def total_score(self, words: Sequence[str], bos: bool = True, eos: bool = True) -> float:
-        """The sentence's log10 probability summed in float32, as ``kenlm.Model.score``."""
-        total = 0.0
-        for value in self.full_scores(words, bos, eos):
-            total = _f32(total + value)
-        return total
+# ---------------------------------------------------------------------- building the model
 
 
-# ---------------------------------------------------------------------- reading
+def _unigram_table(
+    words: list[str], p: np.ndarray, b: np.ndarray, name: str
+) -> tuple[list[str], dict[str, int], np.ndarray, np.ndarray]:
+    """The vocabulary in file order (``<unk>`` added if missing) and its index."""
+    if ARPA_UNK not in words:
+        words.append(ARPA_UNK)
+        p = np.append(p, np.float32(UNKNOWN_MISSING_LOG10))
+        b = np.append(b, np.float32(0.0))
+    index = {word: i for i, word in enumerate(words)}
+    if len(index) != len(words):
+        raise ValueError(f"ARPA file {name!r}: a word is listed twice among the 1-grams")
+    if BOS not in index or EOS not in index:
+        raise ValueError(f"ARPA file {name!r}: the 1-grams must include {BOS} and {EOS}")
+    return words, index, p, b
+
+
+class _Tables:
+    """Sorted keys, log10 p and backoffs per order, added one order at a time."""
+
+    def __init__(self, name: str, words: list[str], p: np.ndarray, b: np.ndarray) -> None:
+        self.name = name
+        self.vocabulary, self.index, p, b = _unigram_table(words, p, b, name)
+        size = len(self.vocabulary)
+        self.layout = KeyLayout(size)
+        self.lower_rows = self.layout.pack([np.arange(size, dtype=np.int64)])
+        self.keys, self.probabilities, self.backoffs = [np.arange(size, dtype=np.int64)], [p], [b]
+
+    def add(self, ids: np.ndarray, p: np.ndarray, b: np.ndarray) -> None:
+        """The next order's n-grams (ids (M, n) in file order)."""
+        n = len(self.keys) + 1
+        rows = self.layout.pack(list(ids.T))
+        ordering = sort_rows(rows)
+        rows, p, b = rows[ordering], p[ordering], b[ordering]
+        if rows.shape[0] > 1 and np.any(np.all(rows[1:] == rows[:-1], axis=1)):
+            raise ValueError(f"ARPA file {self.name!r}: an {n}-gram is listed twice")
+        self.keys.append(trie_keys(rows, n, self.layout, self.lower_rows))
+        self.lower_rows = rows
+        self.probabilities.append(p)
+        self.backoffs.append(b)
+
+    def model(self) -> BackoffModel:
+        return BackoffModel(
+            len(self.keys),
+            tuple(self.vocabulary),
+            tuple(self.keys),
+            tuple(self.probabilities),
+            tuple(self.backoffs),
+        )
+
+
+def _concatenate(blocks: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
+    return np.concatenate(blocks) if blocks else empty
+
+
+# ---------------------------------------------------------------------- the fast reader
+
+
+def _next_line(data: bytes, position: int) -> tuple[bytes, int]:
+    """The next non-blank line from ``position``, stripped, and where the line after it starts."""
+    while position < len(data):
+        end = data.find(b"\n", position)
+        end = len(data) if end < 0 else end
+        line = data[position:end].strip()
+        position = end + 1
+        if line:
+            return line, position
+    return b"", len(data)
+
+
+def _fast_block(
+    data: bytes, start: int, stop: int, n: int, index: dict[bytes, int] | None
+) -> tuple[list[bytes] | np.ndarray, np.ndarray, np.ndarray]:
+    """Lines data[start:stop] of order n -> words (unigrams) or ids (M, n), log10 p, log10 backoff."""
+    view = np.frombuffer(data, dtype=np.uint8, count=stop - start, offset=start)
+    places = np.flatnonzero(_SEPARATOR[view])
+    if places.size == 0 or places[0] == 0 or np.any(np.diff(places) == 1):
+        raise _Unusual  # an empty field, or a line that starts with a separator
+    separators = view[places]
+    stride = int(np.flatnonzero(separators == 10)[0]) + 1  # fields per line: the first line's
+    pattern = np.frombuffer(b"\t" + b" " * (n - 1) + (b"\t\n" if stride == n + 2 else b"\n"), np.uint8)
+    if stride not in (n + 1, n + 2) or separators.size % stride:
+        raise _Unusual
+    lines = separators.size // stride
+    if not np.array_equal(separators.reshape(lines, stride), np.broadcast_to(pattern, (lines, stride))):
+        raise _Unusual
+    line_starts = np.r_[0, places[stride - 1 :: stride][:-1] + 1]
+    if np.any(view[line_starts] == ord("\\")):
+        raise _Unusual  # a section header where an n-gram should be
+    chunk = data[start:stop]
+    if not chunk.isascii():
+        chunk.decode("utf-8")  # UnicodeDecodeError: the line-by-line reader names the line
+    fields = chunk.split()
+    probabilities = np.array(list(map(float, fields[0::stride])), dtype=np.float64).astype(np.float32)
+    if stride == n + 2:
+        backoffs = np.array(list(map(float, fields[n + 1 :: stride])), dtype=np.float64).astype(np.float32)
+    else:
+        backoffs = np.zeros(lines, dtype=np.float32)
+    if index is None:
+        return fields[1::stride], probabilities, backoffs
+    ids = np.empty((lines, n), dtype=np.int64)
+    for j in range(n):
+        ids[:, j] = np.fromiter(map(index.__getitem__, fields[1 + j :: stride]), dtype=np.int64, count=lines)
+    return ids, probabilities, backoffs
+
+
+def _read_fast(data: bytes, name: str) -> BackoffModel:
+    """The whole file through ``_fast_block``; raises ``_Unusual`` (or any error) to hand it over."""
+    line, position = _next_line(data, 0)
+    if line != b"\\data\\":
+        raise _Unusual
+    counts: list[int] = []
+    line, position = _next_line(data, position)
+    while line.startswith(b"ngram "):
+        n, count = (int(x) for x in line[6:].split(b"="))
+        if n != len(counts) + 1 or count < 0:
+            raise _Unusual
+        counts.append(count)
+        line, position = _next_line(data, position)
+    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    tables: _Tables | None = None
+    for n, count in enumerate(counts, start=1):
+        if line != b"\\%d-grams:" % n:
+            raise _Unusual
+        first = int(np.searchsorted(newlines, position))  # the section's first line ends here
+        if first + count > newlines.size:
+            raise _Unusual
+        index = None if tables is None else {w.encode("utf-8"): i for w, i in tables.index.items()}
+        blocks: tuple[list, list, list] = ([], [], [])
+        for done in range(0, count, _BLOCK):
+            stop = int(newlines[first + min(done + _BLOCK, count) - 1]) + 1
+            for block, part in zip(blocks, _fast_block(data, position, stop, n, index), strict=True):
+                block.append(part)
+            position = stop
+        probabilities = _concatenate(blocks[1], np.zeros(0, dtype=np.float32))
+        backoffs = _concatenate(blocks[2], np.zeros(0, dtype=np.float32))
+        if tables is None:
+            words = [word.decode("utf-8") for block in blocks[0] for word in block]
+            tables = _Tables(name, words, probabilities, backoffs)
+        else:
+            tables.add(_concatenate(blocks[0], np.zeros((0, n), dtype=np.int64)), probabilities, backoffs)
+        line, position = _next_line(data, position)
+    if tables is None or line != b"\\end\\":
+        raise _Unusual
+    return tables.model()
+
+
+# ---------------------------------------------------------------------- the line-by-line reader
 
 
 def _decode(line: bytes, name: str, number: int) -> str:
@@ -285,8 +267,8 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
             yield number, stripped
 
 
-def read_arpa_stream(handle: BinaryIO, name: str = "<arpa>") -> BackoffModel:
-    """Parse an ARPA file from a binary stream into a ``BackoffModel``."""
+def _read_lines(handle: BinaryIO, name: str) -> BackoffModel:
+    """Parse an ARPA file line by line, naming the first bad line."""
     lines = _lines(handle)
     counts: list[int] = []
     for number, line in lines:
@@ -306,21 +288,15 @@ def read_arpa_stream(handle: BinaryIO, name: str = "<arpa>") -> BackoffModel:
         raise ValueError(f"ARPA file {name!r} line {number}: expected the \\data\\ header, got {line[:60]!r}")
     else:
         raise ValueError(f"ARPA file {name!r} has no \\data\\ header with n-gram counts")
-    order = len(counts)
-    vocabulary: list[str] = []
-    index: dict[str, int] | None = None
-    layout: KeyLayout | None = None
-    keys: list[np.ndarray] = []
-    probabilities: list[np.ndarray] = []
-    backoffs: list[np.ndarray] = []
-    lower_rows: np.ndarray | None = None
-    for n in range(1, order + 1):
+    tables: _Tables | None = None
+    for n in range(1, len(counts) + 1):
         if n > 1:
             number, line = next(lines, (0, b""))
             if line != f"\\{n}-grams:".encode():
                 raise ValueError(
                     f"ARPA file {name!r} line {number}: expected \\{n}-grams:, got {line[:60]!r}"
                 )
+        vocabulary: list[str] = []
         blocks_ids, blocks_p, blocks_b = [], [], []
         remaining = counts[n - 1]
         while remaining:
@@ -334,44 +310,35 @@ def read_arpa_stream(handle: BinaryIO, name: str = "<arpa>") -> BackoffModel:
                     )
                 block.append(line + b"\n")
             remaining -= len(block)
+            index = None if tables is None else tables.index
             words, ids, p, b = _section_rows(block, n, index, name, number - len(block) + 1)
-            if n == 1:
+            if tables is None:
                 vocabulary.extend(words)
-            else:
-                blocks_ids.append(ids)
+            blocks_ids.append(ids)
             blocks_p.append(p)
             blocks_b.append(b)
-        p = np.concatenate(blocks_p) if blocks_p else np.zeros(0, dtype=np.float32)
-        b = np.concatenate(blocks_b) if blocks_b else np.zeros(0, dtype=np.float32)
-        if n == 1:
-            if ARPA_UNK not in vocabulary:
-                vocabulary.append(ARPA_UNK)
-                p = np.append(p, np.float32(UNKNOWN_MISSING_LOG10))
-                b = np.append(b, np.float32(0.0))
-            index = {word: i for i, word in enumerate(vocabulary)}
-            if len(index) != len(vocabulary):
-                raise ValueError(f"ARPA file {name!r}: a word is listed twice among the 1-grams")
-            if BOS not in index or EOS not in index:
-                raise ValueError(f"ARPA file {name!r}: the 1-grams must include {BOS} and {EOS}")
-            layout = KeyLayout(len(vocabulary))
-            rows = layout.pack([np.arange(len(vocabulary), dtype=np.int64)])
-            keys.append(np.arange(len(vocabulary), dtype=np.int64))
+        p = _concatenate(blocks_p, np.zeros(0, dtype=np.float32))
+        b = _concatenate(blocks_b, np.zeros(0, dtype=np.float32))
+        if tables is None:
+            tables = _Tables(name, vocabulary, p, b)
         else:
-            assert layout is not None
-            ids = np.concatenate(blocks_ids) if blocks_ids else np.zeros((0, n), dtype=np.int64)
-            rows = layout.pack(list(ids.T))
-            ordering = sort_rows(rows)
-            rows, p, b = rows[ordering], p[ordering], b[ordering]
-            if rows.shape[0] > 1 and np.any(np.all(rows[1:] == rows[:-1], axis=1)):
-                raise ValueError(f"ARPA file {name!r}: an {n}-gram is listed twice")
-            keys.append(trie_keys(rows, n, layout, lower_rows))
-        lower_rows = rows
-        probabilities.append(p)
-        backoffs.append(b)
+            tables.add(_concatenate(blocks_ids, np.zeros((0, n), dtype=np.int64)), p, b)
     number, line = next(lines, (0, b""))
     if line != b"\\end\\":
         raise ValueError(f"ARPA file {name!r} line {number}: expected \\end\\, got {line[:60]!r}")
-    return BackoffModel(order, tuple(vocabulary), tuple(keys), tuple(probabilities), tuple(backoffs))
+    assert tables is not None
+    return tables.model()
+
+
+def read_arpa_stream(handle: BinaryIO, name: str = "<arpa>") -> BackoffModel:
+    """Parse an ARPA file from a binary stream into a ``BackoffModel`` (fast reader first)."""
+    data = handle.read()
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")  # both readers strip a line's \r; this keeps it fast
+    try:
+        return _read_fast(data, name)
+    except (_Unusual, ValueError, KeyError, IndexError, OverflowError):
+        return _read_lines(io.BytesIO(data), name)
 
 
 def load_arpa(path: str | Path, limit: int = MAX_ARPA_BYTES) -> BackoffModel:
@@ -384,93 +351,6 @@ def load_arpa(path: str | Path, limit: int = MAX_ARPA_BYTES) -> BackoffModel:
             raise
         except (ValueError, OverflowError) as error:
             raise ValueError(str(error)) from None
-
-
-# ---------------------------------------------------------------------- writing
-
-
-def format_float32(values: np.ndarray) -> list[str]:
-    """The shortest decimal text that reads back as each float32, as lmplz (double-conversion) prints.
-
-    Each distinct value is formatted once: %.7g when it round-trips, else %.8g, else %.9g; values
-    under 1e-6 in magnitude use exponents (``-1.5e-7``), everything else positional notation.
-    """
-    values = np.asarray(values, dtype=np.float32)
-    distinct, inverse = np.unique(values, return_inverse=True)
-    doubles = distinct.astype(np.float64).tolist()
-    texts = [f"{v:.7g}" for v in doubles]
-    for digits in (8, 9):
-        back = np.array([float(t) for t in texts], dtype=np.float64).astype(np.float32)
-        wrong = np.flatnonzero(back != distinct)
-        if not wrong.size:
-            break
-        for i in wrong.tolist():
-            texts[i] = f"{doubles[i]:.{digits}g}"
-    for i, (value, text) in enumerate(zip(doubles, texts, strict=True)):
-        if "e" in text or ("." not in text and abs(value) >= 1e7):
-            texts[i] = _lmplz_style(value, text)
-    return [texts[i] for i in inverse.tolist()]
-
-
-def _lmplz_style(value: float, text: str) -> str:
-    """Reformat %g's exponent forms: positional from 1e-6 to 1e21, ``1.5e-7`` outside."""
-    mantissa, _, exponent = text.partition("e")
-    power = int(exponent) if exponent else 0
-    if value != 0 and (abs(value) < 1e-6 or abs(value) >= 1e21):
-        return f"{mantissa}e{power}"
-    digits = mantissa.replace("-", "").replace(".", "")
-    sign = "-" if value < 0 else ""
-    point = (mantissa.lstrip("-").find(".") if "." in mantissa else len(mantissa.lstrip("-"))) + power
-    if point <= 0:
-        return f"{sign}0.{'0' * -point}{digits}"
-    if point >= len(digits):
-        return f"{sign}{digits}{'0' * (point - len(digits))}"
-    return f"{sign}{digits[:point]}.{digits[point:]}"
-
-
-def _columns(model: BackoffModel, n: int, start: int, stop: int) -> list[np.ndarray]:
-    """Word ids of n-grams start..stop of order n, first word first, decoded through the ranks."""
-    size = model._size
-    keys = model.keys[n - 1][start:stop]
-    columns = []
-    for level in range(n, 1, -1):
-        columns.append(keys % size)
-        keys = model.keys[level - 2][keys // size]
-    columns.append(keys)
-    return columns[::-1]
-
-
-def write_arpa(model: BackoffModel, stream: io.TextIOBase | BinaryIO) -> None:
-    """Write the model as an ARPA file, a block of n-grams at a time (text or binary stream)."""
-    binary = not isinstance(stream, io.TextIOBase)
-
-    def put(text: str) -> None:
-        stream.write(text.encode("utf-8") if binary else text)  # type: ignore[arg-type]
-
-    words = np.array(model.vocabulary, dtype=object)
-    put("\\data\\\n" + "".join(f"ngram {n}={count}\n" for n, count in enumerate(model.counts, start=1)))
-    for n in range(1, model.order + 1):
-        put(f"\n\\{n}-grams:\n")
-        total = model.counts[n - 1]
-        for start in range(0, total, _BLOCK):
-            stop = min(start + _BLOCK, total)
-            columns = [words[column].tolist() for column in _columns(model, n, start, stop)]
-            texts = columns[0] if n == 1 else list(map(" ".join, zip(*columns, strict=True)))
-            probabilities = format_float32(model.log10_probabilities[n - 1][start:stop])
-            if n == model.order:
-                lines = map("\t".join, zip(probabilities, texts, strict=True))
-            else:
-                backoffs = format_float32(model.log10_backoffs[n - 1][start:stop])
-                lines = map("\t".join, zip(probabilities, texts, backoffs, strict=True))
-            put("\n".join(lines) + "\n")
-    put("\n\\end\\\n")
-
-
-def arpa_string(model: BackoffModel) -> str:
-    """The whole ARPA text (small models; use ``write_arpa`` on a file for big ones)."""
-    buffer = io.StringIO()
-    write_arpa(model, buffer)
-    return buffer.getvalue()
 
 
 if __name__ == "__main__":

@@ -122,7 +122,27 @@ def merge_counts(
     """
     if not rows.shape[0]:
         return more_rows, more_counts
-    return unique_rows(np.concatenate([rows, more_rows]), np.concatenate([counts, more_counts]))
+    if rows.shape[1] != 1:
+        return unique_rows(np.concatenate([rows, more_rows]), np.concatenate([counts, more_counts]))
+    # One limb: place the new rows by binary search and fill the output once (no permutation of
+    # the whole table, which cost three table-sized temporaries).
+    old, new = rows[:, 0], more_rows[:, 0]
+    place = np.searchsorted(old, new)
+    shared = old[np.minimum(place, old.size - 1)] == new
+    totals = counts.astype(np.int64)  # a copy: the caller's table stays as it was
+    totals[place[shared]] += more_counts[shared]
+    fresh = ~shared
+    slots = place[fresh]
+    slots += np.arange(slots.size)  # where each fresh row lands among the merged rows
+    merged = np.empty((old.size + slots.size, 1), dtype=rows.dtype)
+    merged_counts = np.empty(old.size + slots.size, dtype=np.int64)
+    is_old = np.ones(merged_counts.size, dtype=bool)
+    is_old[slots] = False
+    merged[slots, 0] = new[fresh]
+    merged[is_old, 0] = old
+    merged_counts[slots] = more_counts[fresh]
+    merged_counts[is_old] = totals
+    return merged, merged_counts
 
 
 def lookup_rows(table: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -130,10 +130,13 @@ class NgramStreamCounter:
         # Padded position of every token: each sentence s gets N-1 <s> before it.
         sentence = np.cumsum(is_end) - is_end
         place = np.arange(ids.size) + pad * (sentence + 1)
-        padded = np.ones(int(place[-1]) + 1, dtype=np.int64)  # <s> = 1 everywhere else
+        narrow = np.int32 if len(self.words) < 2**31 else np.int64  # halves the n-gram columns
+        padded = np.ones(int(place[-1]) + 1, dtype=narrow)  # <s> = 1 everywhere else
         padded[place] = ids
+        count = ids.size
+        del ids
         first = np.flatnonzero(np.r_[True, is_end[:-1]])  # each sentence's first token
-        j = np.arange(ids.size) - np.repeat(first, np.diff(np.r_[first, ids.size]))
+        j = np.arange(count) - np.repeat(first, np.diff(np.r_[first, count]))
         del sentence, is_end, first
         ends = place[j >= self.order - 2]
         columns = [padded[ends - (pad - offset)] for offset in range(self.order)]
@@ -196,6 +199,14 @@ def read_chunks(handle: BinaryIO, chunk_bytes: Callable[[], int]) -> Iterator[tu
             return
 
 
+def _log10_float32(probability: np.ndarray) -> np.ndarray:
+    """log10 p capped at 0, computed in float64 in place, then stored as the model's float32."""
+    with np.errstate(divide="ignore"):
+        np.log10(probability, out=probability)
+    np.minimum(probability, 0.0, out=probability)
+    return probability.astype(np.float32)
+
+
 def estimate(
     counter: NgramStreamCounter, discount_fallback: Sequence[float] | None = DEFAULT_FALLBACK
 ) -> tuple[BackoffModel, tuple[OrderStatistics, ...], tuple[np.ndarray, ...]]:
@@ -248,37 +259,47 @@ def estimate(
     gamma = discount.sum() / a.sum()
     probability = (a - discount) / a.sum() + gamma / (size - 1)
     probability[1] = 1.0  # p(<s>) = 1: it is given, never predicted
-    probabilities = [probability]
-    backoffs = [np.zeros(size)]
+    probabilities = [probability]  # float64 while the next order interpolates with it
+    backoffs = [np.zeros(size, dtype=np.float32)]
     suffix = keys[0]  # position of each n-gram's suffix w_2..w_n in order n-1 (unigrams: the id)
     for n in range(2, order + 1):
-        a = adjusted[n - 1].astype(np.float64)
-        discount = tables[n - 1][np.minimum(adjusted[n - 1], 3)]
+        # p = (a - D(a)) / sum_v a(h v) + gamma(h) p(w | h'), in place: the same float64 steps.
+        probability = adjusted[n - 1].astype(np.float64)
+        probability -= tables[n - 1][np.minimum(adjusted[n - 1], 3)]
         prefix, last = np.divmod(keys[n - 1], size)
         starts = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]])
-        sizes = np.diff(np.r_[starts, prefix.size])
-        denominators = np.add.reduceat(a, starts)
-        context_gamma = np.add.reduceat(discount, starts) / denominators
-        group = np.repeat(np.arange(starts.size), sizes)
+        group = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, prefix.size]))
+        denominators = np.add.reduceat(adjusted[n - 1], starts).astype(np.float64)
+        context_gamma = np.add.reduceat(tables[n - 1][np.minimum(adjusted[n - 1], 3)], starts)
+        context_gamma /= denominators
+        probability /= denominators[group]
         if n == 2:
             suffix = last
         else:
-            query = suffix[prefix] * size + last
+            query = suffix[prefix]
+            query *= size
+            query += last
             suffix = np.searchsorted(keys[n - 2], query)
             if not np.array_equal(keys[n - 2][np.minimum(suffix, keys[n - 2].size - 1)], query):
                 raise AssertionError("every suffix of a stored n-gram must be stored")
+            del query
+        del last
         lower = probabilities[n - 2][suffix]
-        probabilities.append((a - discount) / denominators[group] + context_gamma[group] * lower)
-        contexts = prefix[starts]
-        backoff = np.zeros(keys[n - 2].size)
-        backoff[contexts] = np.log10(context_gamma)
+        lower *= context_gamma[group]
+        probability += lower
+        del lower, group
+        probabilities.append(probability)
+        probabilities[n - 2] = _log10_float32(probabilities[n - 2])  # no longer interpolated with
+        backoff = np.zeros(keys[n - 2].size, dtype=np.float32)
+        backoff[prefix[starts]] = np.log10(context_gamma)
+        del prefix
         below_last = keys[n - 2] % size
         backoff[(below_last == 0) | (below_last == _END)] = 0.0  # no context ends in <unk> or </s>
         backoffs[n - 2] = backoff
-        backoffs.append(np.zeros(keys[n - 1].size))
-        del a, discount, prefix, last, group, lower, denominators
-    with np.errstate(divide="ignore"):
-        log10_probabilities = tuple(np.minimum(np.log10(p), 0.0) for p in probabilities)
+        backoffs.append(np.zeros(keys[n - 1].size, dtype=np.float32))
+        del below_last, denominators, context_gamma
+    probabilities[order - 1] = _log10_float32(probabilities[order - 1])
+    log10_probabilities = tuple(probabilities)
     model = BackoffModel(order, vocabulary, tuple(keys), log10_probabilities, tuple(backoffs))
     model.name = "modified-kneser-ney"
     return model, tuple(statistics), tuple(adjusted)
@@ -326,7 +347,7 @@ def build_arpa(
     model, statistics, _ = estimate(counter, discount_fallback)
     report("estimating", order, order)
     report("writing", 0, sum(model.counts))
-    with open(output, "w", encoding="utf-8", newline="\n") as stream:
+    with open(output, "wb") as stream:
         write_arpa(model, stream)
     report("writing", sum(model.counts), sum(model.counts))
     return Build(order, counter.tokens, counter.sentences, len(model.vocabulary), model.counts, statistics)
