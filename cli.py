@@ -557,7 +557,13 @@ def links(store: Store, term: str, depth: int, as_json: bool) -> None:
       glossary links lstm
       glossary links rnn --depth 2
     """
-    emit(store.link_tree(term, depth), as_json, paged=True)
+    tree = store.link_tree(term, depth)
+    if as_json:
+        emit(tree, as_json)
+        return
+    from glossary.render.cards import link_tree_parts
+
+    _stream(link_tree_parts(tree))  # a hub term's hundreds of lines print (or page) as they are drawn
 
 
 @cli.command()

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
     from glossary.model import Card
+    from glossary.render.tree import GuidedTree
     from glossary.results import Comparison, LinkTree, Route, SearchResults, TermList
 
 from glossary.model import RELATIONS, LinkView, Term, shared_links
@@ -280,7 +281,7 @@ def shared_sentence(view: LinkView) -> str:
     return sentence(link_clause(key, both, named(view.other_name, view.other_slug)))
 
 
-def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> RenderableType:
+def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> GuidedTree:
     """A term's neighbourhood as a tree: ``children[slug]`` are the links drawn under ``slug``."""
     from glossary.render.tree import GuidedTree, Node
 
@@ -396,6 +397,11 @@ def term_list_parts(listing: TermList) -> Iterator[RenderableType]:
 def link_tree_view(tree: LinkTree) -> RenderableType:
     """``glossary links``."""
     return link_tree(tree.root, tree.children)
+
+
+def link_tree_parts(tree: LinkTree) -> Iterator[RenderableType]:
+    """``glossary links`` in parts that can be printed (or paged) as they are drawn."""
+    return link_tree(tree.root, tree.children).parts()
 
 
 def route_view(route: Route) -> RenderableType:

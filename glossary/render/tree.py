@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.segment import Segment
 
 if TYPE_CHECKING:
-    from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.console import Console, ConsoleOptions, Group, RenderResult
     from rich.style import Style
     from rich.text import Text
 
@@ -37,13 +37,44 @@ class GuidedTree:
     def __init__(self, root: Node) -> None:
         self.root = root
 
+    def parts(self, lines: int = 50) -> Iterator[Group]:
+        """The tree in pieces of about ``lines`` nodes (the root's line, then whole branches of its
+        children) that print one after another, so a hub's tree of hundreds starts at once."""
+        from rich.console import Group
+
+        part: list[Branch] = [Branch(Node(self.root.label), "", None)]
+        size = 1
+        for last, child in _with_last(self.root.children):
+            if size >= lines:
+                yield Group(*part)
+                part, size = [], 0
+            part.append(Branch(child, "", last))
+            size += _count(child)
+        yield Group(*part)
+
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """The root flush left, then each child under its parent's guides, depth first."""
+        yield from self.parts()
+
+
+class Branch:
+    """One node and everything under it, drawn below guides ``above`` (``last``: whether the node
+    is its parent's last child; None for the root, which has no guide of its own)."""
+
+    def __init__(self, node: Node, above: str, last: bool | None) -> None:
+        self.node, self.above, self.last = node, above, last
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        """The node's label after its guide, then its descendants depth first."""
         space, going_on, fork, end = _ASCII_GUIDES if options.ascii_only else _UNICODE_GUIDES
         style = console.get_style("tree.line")
         width = options.max_width
-        yield from _label_lines(console, self.root.label, "", "", style, width)
-        stack: list[tuple[str, Iterator[tuple[bool, Node]]]] = [("", _with_last(self.root.children))]
+        if self.last is None:
+            first = rest = self.above
+        else:
+            first = self.above + (end if self.last else fork)
+            rest = self.above + (space if self.last else going_on)
+        yield from _label_lines(console, self.node.label, first, rest, style, width)
+        stack: list[tuple[str, Iterator[tuple[bool, Node]]]] = [(rest, _with_last(self.node.children))]
         while stack:
             above, children = stack[-1]
             step = next(children, None)
@@ -52,10 +83,15 @@ class GuidedTree:
                 continue
             last, node = step
             first = above + (end if last else fork)
-            rest = above + (space if last else going_on)
-            yield from _label_lines(console, node.label, first, rest, style, width)
+            below = above + (space if last else going_on)
+            yield from _label_lines(console, node.label, first, below, style, width)
             if node.children:
-                stack.append((rest, _with_last(node.children)))
+                stack.append((below, _with_last(node.children)))
+
+
+def _count(node: Node) -> int:
+    """The node and all its descendants."""
+    return 1 + sum(_count(child) for child in node.children)
 
 
 def _with_last(nodes: Sequence[Node]) -> Iterator[tuple[bool, Node]]:
