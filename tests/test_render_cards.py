@@ -62,6 +62,9 @@ def test_the_guided_tree_draws_what_richs_tree_draws(width: int, colour: bool, a
     from glossary.render.tree import GuidedTree, Node
 
     leaf = Node(Text.assemble(("uses ", "cyan"), "a label long enough to wrap at narrow widths"))
+    layered = Text("overlapping styles", style="italic")
+    layered.stylize("bold", 0, 11)
+    layered.stylize("red", 5, 18)
     root = Node(
         Text("recurrent neural network (RNN)", style="bold"),
         (
@@ -69,6 +72,7 @@ def test_the_guided_tree_draws_what_richs_tree_draws(width: int, colour: bool, a
             Node(Text("has the part hidden state"), (Node(Text("see also hidden layer")),)),
             leaf,
             Node(Text("two\nlines"), (leaf,)),
+            Node(layered, (Node(Text.assemble(("a", "red"), ("b", "blue"), "c")),)),
         ),
     )
 

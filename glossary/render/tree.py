@@ -9,7 +9,8 @@ wraps as rich wraps it, its continuation lines under the node's own guide.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.segment import Segment
@@ -108,8 +109,28 @@ def _label_lines(
         prefix = first if index == 0 else rest
         if prefix:
             yield Segment(prefix, style)
-        segments = line.render(console)
-        if line.style and not line.spans:  # Text.render styles a text only through its spans
-            segments = Segment.apply_style(segments, console.get_style(line.style))
-        yield from segments
+        yield from _segments(console, line)
         yield Segment.line()
+
+
+def _segments(console: Console, text: Text) -> Iterable[Segment]:
+    """``text`` as segments. A label whose styled spans do not overlap (a link's verb, then a
+    name) is cut at its spans directly, a third of the cost of ``Text.render``."""
+    spans = sorted(text.spans, key=lambda span: span.start)
+    if text.style:
+        base = console.get_style(text.style)
+        if not spans:  # Text.render styles a text only through its spans
+            return [Segment(text.plain, base)]
+        return text.render(console)
+    if any(left.end > right.start for left, right in pairwise(spans)):
+        return text.render(console)
+    plain, segments, position = text.plain, [], 0
+    for span in spans:
+        if span.start > position:
+            segments.append(Segment(plain[position : span.start]))
+        if span.end > span.start:
+            segments.append(Segment(plain[span.start : span.end], console.get_style(span.style)))
+        position = max(position, span.end)
+    if position < len(plain):
+        segments.append(Segment(plain[position:]))
+    return segments
