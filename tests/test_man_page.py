@@ -28,3 +28,18 @@ def test_the_man_page_covers_every_command_and_ships_in_the_wheel() -> None:
     for name in cli.commands:
         assert f'.SS "glossary {name}' in page.replace("\\-", "-")
     assert "glossary.1" in (ROOT / "setup.cfg").read_text(encoding="utf-8")
+
+
+def test_prose_is_filled_by_man_and_only_examples_keep_their_lines() -> None:
+    """Help paragraphs are filled to the reader's width; only click's \\b blocks (examples, lists)
+    stay line for line, so an 80-column man page has no prose running past its edge."""
+    page = _generator().man_page()
+    kept, inside = [], False
+    for line in page.splitlines():
+        if line in (".nf", ".fi"):
+            inside = line == ".nf"
+        elif inside:
+            kept.append(line)
+    assert any("glossary demo lstm" in line for line in kept)  # examples are kept as written
+    assert all(len(line) <= 90 for line in kept), [line for line in kept if len(line) > 90]
+    assert "Any word that is not a command is looked up" not in "\n".join(kept)

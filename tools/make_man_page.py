@@ -8,6 +8,7 @@ command's help run ``python tools/make_man_page.py`` and commit the result.
 from __future__ import annotations
 
 import inspect
+import re
 import sys
 from pathlib import Path
 
@@ -22,7 +23,11 @@ from glossary.guide import TASKS  # noqa: E402
 
 ENVIRONMENT = (
     ("GLOSSARY_DB", "The store to use, as --db."),
-    ("GLOSSARY_PAGER", "The pager for long output; empty or cat turns paging off. Overrides PAGER."),
+    (
+        "GLOSSARY_PAGER",
+        "The pager for long output; empty, cat, 0, false, no, off or never turns paging off. "
+        "Overrides PAGER. A pager that is not installed is not run.",
+    ),
     ("PAGER", "The pager when GLOSSARY_PAGER is not set (default: less -FRX)."),
     ("NO_COLOR", "Set to any value: no colour, even on a terminal."),
     ("FORCE_COLOR", "Set to any value: colour even when output is piped."),
@@ -39,10 +44,18 @@ def roff(text: str) -> str:
     return "\n".join(lines)
 
 
-def help_text(command: click.Command) -> str:
-    """A command's help without click's \\b markers, paragraphs kept."""
+def help_roff(command: click.Command) -> list[str]:
+    """A command's help as roff: each paragraph filled to the reader's width, and what click keeps
+    line for line (a block after \\b: examples, lists) kept so here too."""
     text = inspect.cleandoc(command.help or "")
-    return "\n".join(line for line in text.splitlines() if line.strip() != "\b")
+    lines: list[str] = []
+    for block in re.split(r"\n[ \t]*\n", text):
+        rows = block.splitlines()
+        if rows and rows[0].strip() == "\b":
+            lines += [".PP", ".nf", roff("\n".join(rows[1:])), ".fi"]
+        elif rows:
+            lines += [".PP", roff(" ".join(row.strip() for row in rows))]
+    return lines
 
 
 def options(command: click.Command, ctx: click.Context) -> list[str]:
@@ -57,7 +70,7 @@ def options(command: click.Command, ctx: click.Context) -> list[str]:
 def command_section(name: str, command: click.Command, parent: click.Context) -> list[str]:
     ctx = command.make_context(name, [], parent=parent, resilient_parsing=True)
     usage = " ".join(command.collect_usage_pieces(ctx))
-    lines = [f'.SS "{roff(ctx.command_path)} {roff(usage)}"', ".nf", roff(help_text(command)), ".fi"]
+    lines = [f'.SS "{roff(ctx.command_path)} {roff(usage)}"', *help_roff(command)]
     lines += options(command, ctx)
     if isinstance(command, click.Group):
         for sub in command.list_commands(ctx):
@@ -76,9 +89,7 @@ def man_page() -> str:
         ".B glossary",
         "[OPTIONS] [COMMAND | TERM] [ARGS]...",
         ".SH DESCRIPTION",
-        ".nf",
-        roff(help_text(cli)),
-        ".fi",
+        *help_roff(cli),
         ".SH OPTIONS",
         *options(cli, root),
     ]
