@@ -435,7 +435,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
     Any word that is not a command is looked up: glossary lstm is glossary show lstm.
     Long output goes through $PAGER (else less -FRX) on a terminal; GLOSSARY_PAGER overrides
-    it (empty or cat: no pager). NO_COLOR, FORCE_COLOR and COLUMNS are honoured.
+    it (empty, cat or off: no pager). NO_COLOR, FORCE_COLOR and COLUMNS are honoured.
 
     \b
     Examples:
