@@ -10,7 +10,6 @@ trimmed: the CLI builds all its consoles through it, and no view needs to rememb
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderableType, RenderHook, RenderResult
@@ -39,25 +38,6 @@ def _rstrip(line: list[Segment]) -> list[Segment]:
     return kept
 
 
-def trim_segments(segments: Iterable[Segment]) -> Iterable[Segment]:
-    """The segments with the whitespace before every newline removed; an open last line is kept."""
-    line: list[Segment] = []
-    for segment in segments:
-        if segment.control or "\n" not in segment.text:
-            line.append(segment)
-            continue
-        *closed, rest = segment.text.split("\n")
-        for part in closed:
-            if part:
-                line.append(Segment(part, segment.style))
-            yield from _rstrip(line)
-            yield Segment.line()
-            line = []
-        if rest:
-            line.append(Segment(rest, segment.style))
-    yield from line
-
-
 class Trimmed:
     """Draw ``renderable`` with the whitespace at the end of every line cut off."""
 
@@ -72,7 +52,13 @@ class Trimmed:
         """
         segments = console.render(self.renderable, options)
         lines = Segment.split_and_crop_lines(segments, options.max_width, pad=False, include_new_lines=True)
-        yield from trim_segments(segment for line in lines for segment in line)
+        newline = Segment.line()
+        for line in lines:
+            if line and line[-1] == newline:  # a closed line: trimmed where the split left it
+                yield from _rstrip(line[:-1])
+                yield newline
+            else:  # the open last line (a prompt printed with end=""), as it is
+                yield from line
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         """As wide as the content: trimming never widens anything."""
