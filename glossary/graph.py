@@ -19,13 +19,14 @@ if TYPE_CHECKING:
 def links_of(conn: sqlite3.Connection, slug: str) -> list[LinkView]:
     """A term's links worded from its own end, with the name of the term at the other end."""
     rows = conn.execute(
-        "SELECT links.source, links.relation, links.target, coalesce(terms.name, links.target) "
+        "SELECT links.source, links.relation, links.target, coalesce(terms.name, links.target), "
+        "coalesce(terms.abbreviation, '') "
         "FROM links LEFT JOIN terms "
         "ON terms.slug = CASE WHEN links.source = ?1 THEN links.target ELSE links.source END "
         "WHERE links.source = ?1 OR links.target = ?1 ORDER BY links.rowid",
         (slug,),
     )
-    return [view_link(Link(row[0], row[1], row[2]), slug, row[3]) for row in rows]
+    return [view_link(Link(row[0], row[1], row[2]), slug, row[3], row[4]) for row in rows]
 
 
 def names_of(conn: sqlite3.Connection, slugs: set[str]) -> dict[str, str]:

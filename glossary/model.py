@@ -84,6 +84,7 @@ class LinkView(NamedTuple):
     outgoing: bool
     other_slug: str
     other_name: str
+    other_abbreviation: str = ""  # so a sentence can say "an LSTM"
 
 
 # What the store returns (defined here, with the other records, to keep the store about queries).
@@ -135,13 +136,13 @@ def canonical_link(slug: str, key: str, other: str) -> Link:
     raise KeyError(key)
 
 
-def view_link(link: Link, from_slug: str, other_name: str) -> LinkView:
+def view_link(link: Link, from_slug: str, other_name: str, other_abbreviation: str = "") -> LinkView:
     """Word ``link`` as read from ``from_slug``'s card."""
     relation = RELATION_BY_KEY[link.relation]
     outgoing = link.source == from_slug
     other = link.target if outgoing else link.source
     label = relation.forward_label if outgoing else relation.inverse_label
-    return LinkView(label, link.relation, outgoing, other, other_name)
+    return LinkView(label, link.relation, outgoing, other, other_name, other_abbreviation)
 
 
 def shared_links(left: tuple, right: tuple) -> list[LinkView]:

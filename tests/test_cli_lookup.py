@@ -281,7 +281,7 @@ def test_compare_says_what_two_unlinked_terms_share(run) -> None:
     out = " ".join(run("compare", "bigram", "trigram").output.split())
     assert "There is no direct link between bigram and trigram. Both are kinds of N-gram." in out
     parts = " ".join(run("compare", "forget gate", "input gate").output.split())
-    assert "Both are part of a Long Short-Term Memory. Both use the sigmoid." in parts
+    assert "Both are part of an LSTM. Both use the sigmoid." in parts  # the abbreviation a name has
     nothing = " ".join(run("compare", "tanh", "bigram").output.split())
     assert "There is no direct link between tanh and bigram; try glossary path tanh bigram." in nothing
     shared = json.loads(run("compare", "bigram", "trigram", "--json").output)["shared"]

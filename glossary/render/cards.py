@@ -278,7 +278,7 @@ def shared_sentence(view: LinkView) -> str:
 
     key = view.relation if view.outgoing else reverse_key(view.relation)
     both = Grammar("both", "", plural=True)
-    return sentence(link_clause(key, both, named(view.other_name, view.other_slug)))
+    return sentence(link_clause(key, both, named(view.other_name, view.other_slug, view.other_abbreviation)))
 
 
 def link_tree(root: Term, children: Mapping[str, Sequence[LinkView]]) -> GuidedTree:
