@@ -166,3 +166,25 @@ def test_a_question_header_never_names_a_term_that_is_one_of_its_options() -> No
     assert header_text(question) == "Work it out with numbers"
     numbers = replace(question, options=(Option(text="0.97", slug=""), Option(text="0.03", slug="")))
     assert header_text(numbers) == "vanishing gradient problem · work it out with numbers"
+
+
+@pytest.mark.parametrize("width", [30, 40, 50])
+def test_a_quiz_header_never_ends_a_line_on_its_separator_and_hangs_under_itself(width: int) -> None:
+    import io
+
+    from rich.console import Console
+
+    from glossary.quiz.base import Option, Question
+    from glossary.render.quiz import question_view
+
+    question = Question(
+        slug="vanishing-gradient-problem", qtype="links", prompt="Which term is linked?", answer="a",
+        answer_slug="a", reason="", options=(Option("a", "a"), Option("b", "b")),
+        subject="vanishing gradient problem",
+    )  # fmt: skip
+    console = Console(file=io.StringIO(), width=width, color_system=None)
+    console.print(question_view(question, 12, 20))
+    lines = console.file.getvalue().splitlines()
+    header = lines[lines.index(next(line for line in lines if line.startswith("Question"))) :][:3]
+    assert not any(line.rstrip().endswith("\u00b7") for line in header), header
+    assert header[1].startswith("  "), header  # the continuation hangs under the header

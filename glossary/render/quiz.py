@@ -62,7 +62,8 @@ def question_view(question: Question, number: int, total: int) -> RenderableType
         ("  \u00b7 ", "dim"),
         _t(header_text(question), "dim"),
     )
-    parts: list[RenderableType] = [header, Prose(_t(question.prompt))]
+    # as prose: a "·" stays with the words on both sides, never ending a line on a narrow screen
+    parts: list[RenderableType] = [Prose(header, hang=2), Prose(_t(question.prompt))]
     if question.detail:
         parts.append(Padding(Group(*(_t(line, "cyan") for line in question.detail)), (0, 0, 0, 4)))
     for index, option in enumerate(question.options, start=1):
