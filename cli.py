@@ -1562,7 +1562,7 @@ def tour(ctx: click.Context, term: str, seed: int) -> None:
     store = _store(ctx)
     slug = store.find(term).slug
     found, console = store.term(slug), _console()
-    console.print(term_card(found, store.links_of(slug)))
+    _print(term_card(found, store.links_of(slug)), paged=True)  # a card taller than the screen pages
     if found.demo:
         from glossary.demos import run_term_demo
         from glossary.render.demos import demo_view

@@ -26,10 +26,10 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 class Terminal:
     """One tmux pane running a command, with keys in and screen text out."""
 
-    def __init__(self, command: list[str], width: int = 90) -> None:
+    def __init__(self, command: list[str], width: int = 90, height: int = 50) -> None:
         self.socket = f"glossary-test-{uuid.uuid4().hex[:8]}"
         script = f"cd {shlex.quote(str(REPO))} && NO_COLOR=1 {shlex.join(command)}; echo EXIT=$?; sleep 60"
-        self.tmux("new-session", "-d", "-s", "quiz", "-x", str(width), "-y", "50", script)
+        self.tmux("new-session", "-d", "-s", "quiz", "-x", str(width), "-y", str(height), script)
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(

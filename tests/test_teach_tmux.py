@@ -22,10 +22,10 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 def terminal(db_path: Path) -> Iterator:
     opened: list[Terminal] = []
 
-    def start(*args: str, width: int = 90) -> Terminal:
+    def start(*args: str, width: int = 90, height: int = 50, pager: str = "") -> Terminal:
         command = [sys.executable, "-c", "from cli import main; main()", "--db", str(db_path), *args]
-        command = ["env", "GLOSSARY_NOW=2026-03-01T08:00:00+00:00", *command]
-        opened.append(Terminal(command, width))
+        command = ["env", "GLOSSARY_NOW=2026-03-01T08:00:00+00:00", f"GLOSSARY_PAGER={pager}", *command]
+        opened.append(Terminal(command, width, height))
         return opened[-1]
 
     yield start
@@ -97,3 +97,15 @@ def test_question_mark_shows_the_card_then_the_question_again(terminal, width: i
     screen.type_line("1")
     final = screen.wait_for("EXIT=")
     assert "You opened the card" in final and "EXIT=0" in final
+
+
+@pytest.mark.skipif(shutil.which("less") is None, reason="less is not installed")
+def test_the_tour_pages_a_card_taller_than_the_screen_and_q_goes_on(terminal) -> None:
+    screen = terminal("tour", width=80, height=20, pager="less -FRX")
+    screen.wait_for("Long Short-Term Memory (LSTM)")
+    time.sleep(0.5)
+    paged = screen.screen()
+    assert paged.rstrip().splitlines()[-1] == ":", paged  # less holds the card's first screen
+    assert "Press Enter for its live demo." not in paged
+    screen.send("q")
+    screen.wait_for("Press Enter for its live demo.")
