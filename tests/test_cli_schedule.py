@@ -202,3 +202,9 @@ def test_cards_suspended_lists_the_cards_of_a_term_suspended_before_any_answer(r
     assert listing.output.splitlines()[-1] == "6 cards: 0 due now, 6 suspended, 0 leeches."
     assert len(json.loads(run("cards", "--json", env=NOW).stdout)) == 6
 
+
+def test_cards_filters_that_find_nothing_say_so_in_plain_words(run) -> None:
+    assert run("cards").output == "No recorded cards. Study some with: glossary quiz\n"
+    assert run("cards", "--leeches").output == "No leeches.\n"
+    assert run("cards", "--suspended").output == "No suspended cards.\n"
+    assert run("cards", "--due", "--leeches").output == "No due leeches.\n"
