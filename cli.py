@@ -725,7 +725,7 @@ def export(store: Store, export_format: str, output: str, topic: str | None, pac
     \b
     Examples:
       glossary export --format anki -o glossary.apkg
-      glossary export --topic decoding -o decoding.md
+      glossary export --topic language-models -o language-models.md
       glossary export --pack my-terms --format toml -o my-terms.toml
       glossary export --format reviews-csv -o revlog.csv
     """
@@ -1590,8 +1590,8 @@ def config(ctx: click.Context, key: str | None, value: str | None) -> None:
     """Your study settings, kept in your store: list them, show one, or set one.
 
     \b
-    Keys: new-cards-per-day (20), reviews-per-day (200), desired-retention (0.70-0.97,
-    0.90), maximum-interval (days, 36500).
+    Keys: new-cards-per-day (20), reviews-per-day (200),
+    desired-retention (0.70-0.97, 0.90), maximum-interval (days, 36500).
 
     \b
     Examples:

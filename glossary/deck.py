@@ -68,7 +68,8 @@ def card_list(
     slug: str | None = None,
     filters: tuple[str, ...] = (),
 ) -> CardList:
-    """Recorded cards (and, for one term, its new ones), filtered by ``due``, ``leeches``, ``suspended``."""
+    """Recorded and suspended cards (for one term, all its new ones too), filtered by ``due``, ``leeches``,
+    ``suspended``."""
     import fsrs
 
     today = Today.of(conn, now, tz)
@@ -85,13 +86,15 @@ def card_list(
         state_name = STATE_NAMES.get(int(fsrs_card.state), "learning")
         cards.append(CardInfo(card, name, state_name, reason, due_at, today.ready_at(card, due_at),
                               fsrs_card.stability, fsrs_card.difficulty, recall, reps, lapses))  # fmt: skip
-    if slug is not None and slug in bank.terms:
-        suspended = record.suspended_cards(conn)
-        for qtype in available(bank, slug):
-            card = CardId(slug, qtype)
-            if card not in seen:
-                cards.append(CardInfo(card, bank.terms[slug].name, "new", suspended.get(card), None, None,
-                                      None, None, None, 0, 0))  # fmt: skip
+    suspended = record.suspended_cards(conn)
+    if slug is not None:
+        new = [CardId(slug, qtype) for qtype in available(bank, slug)] if slug in bank.terms else []
+    else:  # a card suspended before its first answer is listed too: `cards --suspended` shows it
+        new = [card for card in suspended if card.slug in bank.terms]
+    for card in new:
+        if card not in seen:
+            cards.append(CardInfo(card, bank.terms[card.slug].name, "new", suspended.get(card), None, None,
+                                  None, None, None, 0, 0))  # fmt: skip
     keep = {
         "due": lambda c: c.ready is not None and c.ready <= now,
         "leeches": lambda c: c.leech,

@@ -241,3 +241,17 @@ def test_the_garbage_collector_stays_off_for_a_lookup_and_comes_back_for_longer_
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_every_help_fits_80_columns_and_its_topic_examples_name_real_topics(run) -> None:
+    """`config --help` ran to 87 columns, and `export --help` showed `--topic decoding`, no topic."""
+    import re
+
+    from cli import cli
+
+    topics = {t["topic"] for t in json.loads(run("list", "--json").stdout)}
+    for name in cli.commands:
+        output = run(name, "--help", env={"COLUMNS": "80"}).output
+        assert max(len(line) for line in output.splitlines()) <= 80, name
+        for topic in re.findall(r"^ +glossary .*--topic ([a-z-]+)", output, re.MULTILINE):
+            assert topic in topics, f"{name} --help: --topic {topic}"

@@ -311,3 +311,17 @@ def test_ngram_help_says_arpa_defaults_to_none_not_bundled(run) -> None:
     """No ARPA model ships with the tool; the list of demos says --arpa=(none)."""
     out = " ".join(run("demo", "ngram", "--help").output.split())
     assert "instead of training [default: none]" in out
+
+
+def test_ngram_on_an_arpa_model_writes_title_and_caption_at_the_screen_width(run, tmp_path) -> None:
+    """One model is one narrow column; its caption was wrapped inside it to 23 columns a line."""
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("three blind mice\nsee how they run\nthree blind men\n", encoding="utf-8")
+    model = tmp_path / "m.arpa"
+    assert run("lm", "build", str(corpus), "-o", str(model)).exit_code == 0
+    result = run("demo", "ngram", "--arpa", str(model), "--text", "three blind")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "after 'three blind' (n=3) the next word is ..." in lines
+    caption = next(i for i, line in enumerate(lines) if line.startswith("model: "))
+    assert " ".join(lines[caption : caption + 2]).endswith("inf means a zero probability somewhere.")

@@ -391,3 +391,9 @@ def test_the_pack_format_is_set_out_for_the_terminal_with_its_example_whole(run,
     assert example["terms"][0]["slug"] == "forget-gate"
     prose = [line for line in lines[:start] + lines[end + 1 :] if " = " not in line]
     assert max(cell_len(line) for line in prose) <= min(int(columns), 100)
+
+
+def test_the_pack_format_shows_words_in_angle_brackets_such_as_unk(run) -> None:
+    """Markdown reads <unk> as an HTML tag; the pack format has none, so it is shown as written."""
+    output = run("help", "packs", env={"COLUMNS": "200"}).output
+    assert "Tokens to ids (<unk> below a cut-off)" in output

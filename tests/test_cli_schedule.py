@@ -181,9 +181,7 @@ def test_cards_lists_state_due_memory_and_counts_as_text_and_json(run) -> None:
     define = next(c for c in data if c["card"] == "bigram:define")
     assert define["reviews"] == 1 and define["lapses"] == 0 and 0 < define["recall_now"] <= 1
     assert set(define) >= {"state", "due", "stability", "difficulty", "recall_now", "suspended", "leech"}
-    assert [
-        c["card"] for c in json.loads(run("cards", "--suspended", "--json").stdout)
-    ] == []  # new: not recorded
+    assert [c["card"] for c in json.loads(run("cards", "--suspended", "--json").stdout)] == ["bigram:meaning"]
     due = json.loads(run("cards", "--due", "--json", env=LATER).stdout)
     assert [c["card"] for c in due] == ["bigram:define"]
 
@@ -193,3 +191,20 @@ def test_show_records_a_lookup_and_the_quiz_introduces_that_term_first(run, db_p
     assert rows(db_path, "SELECT slug FROM lookups") == [("perplexity",)]
     first = json.loads(run("quiz", "--n", "3", "--json", input="", env=NOW).stdout)["questions"][0]
     assert first["slug"] == "perplexity"
+
+
+def test_cards_suspended_lists_the_cards_of_a_term_suspended_before_any_answer(run) -> None:
+    """`suspend lstm` on a fresh store, then `cards --suspended`: all six, not "No suspended cards"."""
+    assert run("suspend", "lstm").exit_code == 0
+    listing = run("cards", "--suspended", env=NOW)
+    assert listing.exit_code == 0, listing.output
+    assert "long-short-term-memory:define \u00b7 new \u00b7 suspended (manual)" in listing.output
+    assert listing.output.splitlines()[-1] == "6 cards: 0 due now, 6 suspended, 0 leeches."
+    assert len(json.loads(run("cards", "--json", env=NOW).stdout)) == 6
+
+
+def test_cards_filters_that_find_nothing_say_so_in_plain_words(run) -> None:
+    assert run("cards").output == "No recorded cards. Study some with: glossary quiz\n"
+    assert run("cards", "--leeches").output == "No leeches.\n"
+    assert run("cards", "--suspended").output == "No suspended cards.\n"
+    assert run("cards", "--due", "--leeches").output == "No due leeches.\n"

@@ -83,3 +83,12 @@ def test_stats_align_strips_and_names_and_explain_the_marks(run) -> None:
     bars = [line for line in out if line.startswith("  ") and line.endswith("%")]
     assert bars and len({len(line) for line in bars}) == 1, bars  # names padded to one width
     assert not [line for line in out if line != line.rstrip()]
+
+
+def test_a_peek_in_practice_counts_as_missed_without_promising_the_card_comes_back(run) -> None:
+    """The tour and --cram move no schedule, so after `?` they do not say the card 'comes back soon'."""
+    tour = run("tour", input="1\n?\n1\nlstm\n", env=NOW)
+    assert "(You opened the card, so it counts as missed.)" in tour.output
+    assert "comes back soon" not in tour.output
+    quiz = run("quiz", "--terms", "bigram", "--types", "meaning", "--n", "1", input="?\n1\n", env=NOW)
+    assert "counts as missed and comes back soon.)" in " ".join(quiz.output.split())

@@ -343,3 +343,19 @@ def test_review_state_is_replayed_for_answers_recorded_without_a_snapshot(store,
     store.conn.execute("UPDATE reviews SET before = ''")
     rows = list(csv.reader(io.StringIO(run("export", "--format", "reviews-csv").output)))
     assert [row[3] for row in rows[1:]] == ["0", "1"]
+
+
+def test_the_export_line_agrees_in_number_with_its_count(run, tmp_path) -> None:
+    """'Exported 1 term', as import says 'Imported 1 term', never 'Exported 1 terms'."""
+    pack = tmp_path / "one.toml"
+    pack.write_text(
+        MY_PACK.split('\n[[terms]]\nslug = "hyperparameter-of-mine"')[0].replace(
+            'is-a = ["hyperparameter-of-mine"]\n', ""
+        ),
+        encoding="utf-8",
+    )
+    assert run("import", str(pack)).exit_code == 0
+    one = run("export", "--pack", "my-decoding", "--format", "toml", "-o", str(tmp_path / "out.toml"))
+    assert one.output == f"Exported 1 term to {tmp_path / 'out.toml'} (toml).\n"
+    many = run("export", "--format", "json", "-o", str(tmp_path / "all.json"))
+    assert many.output.startswith("Exported ") and " terms to " in many.output

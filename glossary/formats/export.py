@@ -85,8 +85,13 @@ class Written(NamedTuple):
 
     kind: str
     count: int
-    what: str  # terms | notes | reviews
+    what: str  # term(s) | note(s) | review(s), agreeing with count
     target: str
+
+
+def _counted(count: int, noun: str) -> str:
+    """'1 term', '2 terms': the noun agrees with the count it follows."""
+    return noun if count == 1 else noun + "s"
 
 
 def check_output(target: str, kind: str, stdout_is_terminal: bool) -> str:
@@ -127,7 +132,7 @@ def export(
         from glossary.formats.reviews_csv import review_rows, write_reviews_csv
 
         rows = review_rows(store.conn, chosen.slugs)
-        written = Written(kind, len(rows), "reviews", target)
+        written = Written(kind, len(rows), _counted(len(rows), "review"), target)
         data = write_reviews_csv(rows).encode()
     elif kind == "anki":
         import io
@@ -135,11 +140,12 @@ def export(
         from glossary.formats.anki import write_apkg
 
         buffer = io.BytesIO()
-        written = Written(kind, write_apkg(chosen, buffer), "notes", target)
+        notes = write_apkg(chosen, buffer)
+        written = Written(kind, notes, _counted(notes, "note"), target)
         data = buffer.getvalue()
     else:
         text = shape_json(chosen) + "\n" if kind == "json" else render_text(chosen, kind)
-        written = Written(kind, len(chosen.cards), "terms", target)
+        written = Written(kind, len(chosen.cards), _counted(len(chosen.cards), "term"), target)
         data = text.encode()
     _write(target, data, stdout)
     return written

@@ -51,11 +51,19 @@ def card_lines(card: CardInfo, now) -> list[Text]:
     return lines
 
 
+def _none_found(filters: tuple[str, ...]) -> str:
+    """'No leeches.', 'No due cards.': a filter that finds nothing is no reason to go and study."""
+    if not filters:
+        return "No recorded cards. Study some with: glossary quiz"
+    kinds = " and ".join(f for f in filters if f != "leeches")
+    noun = "leeches" if "leeches" in filters else "cards"
+    return f"No {kinds} {noun}." if kinds else f"No {noun}."
+
+
 def cards_view(listing: CardList) -> RenderableType:
     """Every card asked for, then how many are due now, suspended and leeches."""
     if not listing.cards:
-        wanted = " and ".join(listing.filters) or "recorded"
-        return Text(f"No {wanted} cards. Study some with: glossary quiz", style="bold")
+        return Text(_none_found(listing.filters), style="bold")
     parts: list[RenderableType] = []
     for card in listing.cards:
         parts += card_lines(card, listing.now)

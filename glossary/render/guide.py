@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markdown import CodeBlock, Markdown
 
@@ -27,6 +27,15 @@ class _Example(CodeBlock):
 
 class _Document(Markdown):
     elements: ClassVar[dict] = {**Markdown.elements, "fence": _Example, "code_block": _Example}
+
+    def __init__(self, markup: str, **options: Any) -> None:
+        super().__init__(markup, **options)
+        from markdown_it import MarkdownIt
+
+        # rich's parser reads "<unk>" as an HTML tag and drops it ("Tokens to ids ( below a
+        # cut-off)"); the format has no HTML, so angle brackets are text
+        parser = MarkdownIt("commonmark", {"html": False}).enable("strikethrough").enable("table")
+        self.parsed = parser.parse(markup)
 
 
 def markdown_view(text: str, columns: int = WIDTH) -> RenderableType:

@@ -97,8 +97,9 @@ def feedback_view(answered: Answered, rated: bool = True) -> RenderableType:
         head.append(" The answer is ")
         head.append(_t(question.answer, "bold"))
         head.append(".")
-    if verdict.peeked:
-        head.append(" (You opened the card, so it counts as missed and comes back soon.)", style="dim")
+    if verdict.peeked:  # practice moves no schedule: nothing comes back sooner for it
+        soon = "" if answered.recorded.practice else " and comes back soon"
+        head.append(f" (You opened the card, so it counts as missed{soon}.)", style="dim")
     lines: list[RenderableType] = [Prose(head, hang=2)]
     if answered.lesson:
         lines.append(Prose(_t(answered.lesson)))

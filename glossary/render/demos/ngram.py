@@ -52,19 +52,20 @@ def view(result: NgramResult) -> RenderableType:
         title = f"after '{plain(' '.join(result.context))}' (n={result.order}) the next word is ..."
     else:
         title = "unigram (n=1): the likeliest words, whatever came before"
-    table = house_table(
-        title=title,
-        caption=(
-            (
-                f"model: {plain(result.source)} (ARPA), vocabulary {result.vocabulary_size}. "
-                if result.source
-                else f"corpus: {result.corpus_sentences} sentences, {result.corpus_tokens} tokens, "
-                f"vocabulary {result.vocabulary_size}. "
-            )
-            + f"PP: perplexity of the typed text "
-            f"'{plain(result.text)}' as a sentence; inf means a zero probability somewhere."
-        ),
+    caption = (
+        (
+            f"model: {plain(result.source)} (ARPA), vocabulary {result.vocabulary_size}. "
+            if result.source
+            else f"corpus: {result.corpus_sentences} sentences, {result.corpus_tokens} tokens, "
+            f"vocabulary {result.vocabulary_size}. "
+        )
+        + f"PP: perplexity of the typed text '{plain(result.text)}' as a sentence; "
+        + "inf means a zero probability somewhere."
     )
+    # one model (an ARPA file) is one narrow column: inside the table its title and caption were
+    # wrapped to 23 columns, so they go above and below it at the screen's width
+    alone = len(result.predictions) == 1
+    table = house_table(title="" if alone else title, caption="" if alone else caption)
     add_column(table, "#", justify="right", no_wrap=True, min_width=2)
     for prediction in result.predictions:
         # at least as wide as a probability ("0.800", "2e-04"), so a narrow screen puts it under
@@ -83,7 +84,10 @@ def view(result: NgramResult) -> RenderableType:
     table.add_section()
     add_row(table, "PP", *[_perplexity(p.perplexity) for p in result.predictions])
     notes = [f"{p.model}: {plain(p.note)}" for p in result.predictions if p.note]
-    shown = _SideBySide(table, title, table.caption, result)
+    if alone:
+        shown: RenderableType = Group(Prose(title), table, Prose(caption))
+    else:
+        shown = _SideBySide(table, title, Prose(caption), result)
     if not notes:
         return shown
     return Group(shown, Text("\n".join(notes), style="dim"))
