@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from glossary.clock import now as clock_now
 from glossary.quiz import make_question
 from glossary.quiz.base import AGAIN
-from glossary.quiz.grading import grade, read_rating, read_reply
+from glossary.quiz.grading import UNDO, grade, read_rating, read_reply
 from glossary.quiz.teaching import explain_pick
 from glossary.record import Recorded, preview_dues, record_answer, rerate_answer, undo_answer
 
@@ -74,6 +74,7 @@ class QuizIO(Protocol):
     def rate(self, answered: Answered, dues: dict[int, datetime], again: bool = False) -> str: ...
     def rated(self, answered: Answered) -> None: ...
     def undone(self, number: int) -> None: ...
+    def last_word(self) -> str: ...  # after a last answer with no rating screen; raises EOFError
 
 
 class _Stop(Exception):
@@ -95,6 +96,7 @@ class _Context:
     session: str
     practice: bool
     settings: Settings
+    rating_screen: bool = False  # whether the last answer was shown the rating screen (and its u)
 
 
 def run_session(
@@ -137,11 +139,25 @@ def run_session(
                 continue
             if _answer(context, result, question, reply, bool(peeked), response_ms, position + 1):
                 position += 1
+                if position == len(questions) and _takes_back_the_last(context, result, position):
+                    position -= 1
     except KeyboardInterrupt:
         result.stopped = "interrupt"
     except _Stop as stop:
         result.stopped = stop.stopped
     return result
+
+
+def _takes_back_the_last(context: _Context, result: SessionResult, position: int) -> bool:
+    """At a terminal, a last answer that had no rating screen (a wrong or peeked one, or practice)
+    gets one more prompt, so ``u`` can undo it as it could at a next question; Enter finishes."""
+    if not context.io.rates or context.rating_screen:
+        return False
+    try:
+        word = context.io.last_word()
+    except EOFError:
+        return False
+    return word.strip().casefold() in UNDO and _undo_last(context, result, position)
 
 
 def _undo_last(context: _Context, result: SessionResult, position: int) -> bool:
@@ -175,6 +191,7 @@ def _answer(
     answered = Answered(question, verdict, response_ms, recorded, lesson)
     result.answered.append(answered)
     context.io.feedback(answered, final=not screen)
+    context.rating_screen = screen
     if not screen:
         return True
     choice = _read_rating(context.io, answered, dues)

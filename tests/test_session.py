@@ -72,6 +72,9 @@ class ScriptedIO:
     def undone(self, number: int) -> None:
         self.undos.append(number)
 
+    def last_word(self) -> str:
+        return self.ask(None)  # type: ignore[arg-type]
+
 
 PLAN = [PlannedCard(CardId(slug, "define"), "new") for slug in ("bigram", "trigram", "n-gram")]
 
@@ -139,3 +142,34 @@ def test_a_peek_counts_as_a_miss_in_the_score(store: Store, bank: Bank) -> None:
     result = run_session(store.conn, bank, PLAN[:2], io, random.Random(0), clock=lambda: T0)
     assert [a.grade.correct for a in result.answered] == [True, True]
     assert result.recalled == 1 and [a.recalled for a in result.answered] == [False, True]
+
+
+class AtATerminal(ScriptedIO):
+    """A person at a terminal: the rating screen, and the prompt after a wrong last answer."""
+
+    rates = True
+
+
+def test_u_after_a_wrong_last_answer_takes_it_back_and_asks_again(store: Store, bank: Bank) -> None:
+    class Scripted(AtATerminal):
+        def ask(self, question):  # "WRONG" picks an option that is not the answer
+            line = super().ask(question)
+            return str((question.answer_index + 1) % len(question.options) + 1) if line == "WRONG" else line
+
+    io = Scripted(["RIGHT", "", "RIGHT", "", "WRONG", "u", "RIGHT", ""])
+    result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
+    assert result.stopped == "done" and io.undos == [3]
+    assert [a.recalled for a in result.answered] == [True, True, True]
+    assert count(store.conn, "reviews") == 3  # the undone answer left no review behind
+
+
+def test_enter_after_a_wrong_last_answer_finishes_and_keeps_it(store: Store, bank: Bank) -> None:
+    class Scripted(AtATerminal):
+        def ask(self, question):
+            line = super().ask(question)
+            return str((question.answer_index + 1) % len(question.options) + 1) if line == "WRONG" else line
+
+    io = Scripted(["RIGHT", "", "RIGHT", "", "WRONG", ""])
+    result = run_session(store.conn, bank, PLAN, io, random.Random(0), clock=lambda: T0)
+    assert result.stopped == "done" and io.undos == [] and result.recalled == 2
+    assert count(store.conn, "reviews") == 3 and io.lines == []

@@ -16,6 +16,7 @@ import pytest
 from test_quiz_tmux import Terminal
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+FINISH = "Enter finishes; u undoes this answer:"
 
 
 @pytest.fixture
@@ -34,14 +35,16 @@ def terminal(db_path: Path) -> Iterator:
 
 
 def answer(screen: Terminal, text: str, next_text: str) -> None:
-    """Type an answer; accept the default on the rating screen if one comes; wait for ``next_text``."""
+    """Type an answer; accept the default on the rating screen, or finish at the prompt after a last
+    unrated answer, if one comes; wait for ``next_text``."""
     screen.type_line(text)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         shown = screen.screen()
         if next_text in shown:
             return
-        if shown.rstrip().endswith("]:") and "Rating [" in shown.rstrip().splitlines()[-1]:
+        last = shown.rstrip().splitlines()[-1]
+        if (last.endswith("]:") and "Rating [" in last) or last.startswith(FINISH):
             screen.type_line("")
         time.sleep(0.1)
     raise AssertionError(f"{next_text!r} never came:\n{screen.screen()}")
@@ -95,6 +98,8 @@ def test_question_mark_shows_the_card_then_the_question_again(terminal, width: i
     assert "Question 1/1  · bigram · what it means" in after
     assert_fits(shown, width)
     screen.type_line("1")
+    screen.wait_for(FINISH)  # the last answer had no rating screen: u could still undo it
+    screen.type_line("")
     final = screen.wait_for("EXIT=")
     assert "You opened the card" in final and "EXIT=0" in final
 

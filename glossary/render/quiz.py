@@ -215,3 +215,6 @@ class TerminalIO:
 
     def undone(self, number: int) -> None:
         self.console.print(undone_view(number))
+
+    def last_word(self) -> str:
+        return self.read_line("Enter finishes; u undoes this answer: ")
