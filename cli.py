@@ -1585,8 +1585,9 @@ def _setting_keys(incomplete: str) -> list[str]:
 @cli.command(context_settings=CONTEXT)
 @click.argument("key", required=False, shell_complete=lambda _c, _p, typed: _setting_keys(typed))
 @click.argument("value", required=False)
+@json_option
 @click.pass_context
-def config(ctx: click.Context, key: str | None, value: str | None) -> None:
+def config(ctx: click.Context, key: str | None, value: str | None, as_json: bool) -> None:
     """Your study settings, kept in your store: list them, show one, or set one.
 
     \b
@@ -1598,6 +1599,7 @@ def config(ctx: click.Context, key: str | None, value: str | None) -> None:
       glossary config
       glossary config desired-retention
       glossary config new-cards-per-day 10
+      glossary config --json
     """
     from glossary import settings
 
@@ -1610,6 +1612,9 @@ def config(ctx: click.Context, key: str | None, value: str | None) -> None:
         click.echo(f"Error: {error.message}", err=True)
         ctx.exit(2)
     current = settings.load(store.conn)
+    if as_json:  # every setting (or the one named) with its value, as numbers
+        _emit_json({item.key: current.value(item.key) for item in chosen})
+        return
     rows = [(item.key, item.show(current.value(item.key)), item.help) for item in chosen]
     width, value_width = max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)
     for name, shown, help_text in rows:

@@ -208,3 +208,12 @@ def test_cards_filters_that_find_nothing_say_so_in_plain_words(run) -> None:
     assert run("cards", "--leeches").output == "No leeches.\n"
     assert run("cards", "--suspended").output == "No suspended cards.\n"
     assert run("cards", "--due", "--leeches").output == "No due leeches.\n"
+
+
+def test_config_json_gives_every_setting_or_the_one_set_as_numbers(run) -> None:
+    everything = json.loads(run("config", "--json").stdout)
+    assert everything == {
+        "new-cards-per-day": 20, "reviews-per-day": 200, "desired-retention": 0.9, "maximum-interval": 36500
+    }  # fmt: skip
+    assert json.loads(run("config", "new-cards-per-day", "7", "--json").stdout) == {"new-cards-per-day": 7}
+    assert json.loads(run("config", "--json").stdout)["new-cards-per-day"] == 7
