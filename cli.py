@@ -1139,7 +1139,10 @@ class _DemoGroup(click.Group):
         from glossary.completion import demo_terms
 
         names = super().shell_complete(ctx, incomplete)
-        return names + [CompletionItem(word) for word in demo_terms(_completion_db(ctx), incomplete)]
+        taken = {item.value for item in names}  # a term spelt like a demo (gradient-descent) once
+        return names + [
+            CompletionItem(word) for word in demo_terms(_completion_db(ctx), incomplete) if word not in taken
+        ]
 
 
 @cli.group(

@@ -83,3 +83,8 @@ def test_fish_completes_the_second_of_comma_separated_terms(db_path: Path) -> No
         ["fish", "--no-config", "-c", probe], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.split() == ["bigram,trigram", "define,recall"], done.stderr
+
+
+def test_a_term_spelt_like_a_demo_is_offered_once(db_path: Path) -> None:
+    offered = complete(db_path, "demo gradient-d")
+    assert offered.count("gradient-descent") == 1, offered
