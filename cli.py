@@ -20,7 +20,8 @@ if os.path.basename(sys.argv[0]) == "glossary":  # the installed command, not an
     signal.signal(signal.SIGINT, lambda *_: os._exit(130))
     # Loading click and rich allocates enough objects to run the cyclic collector dozens of times,
     # each pass walking everything loaded so far: ~3 ms of a 65 ms lookup, for no garbage worth
-    # collecting. It stays off for the brief lookups; _Command turns it back on for the rest.
+    # collecting. It stays off for the brief lookups; the root command (cli) turns it back on for
+    # the rest (BRIEF_COMMANDS).
     gc.disable()
 
 from collections.abc import Callable, Iterable, Iterator

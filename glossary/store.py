@@ -208,7 +208,7 @@ class Store:
 
         topics = self.topics()
         if topic is not None:
-            slug = self.topic_slug(topic)
+            slug = self.topic_slug(topic, known=topics)
             topics = [info for info in topics if info.topic == slug]
         groups = tuple(TopicGroup(info, self.term_headers(info.topic)) for info in topics)
         marks = ", ".join("?" * len(topics))
@@ -217,12 +217,15 @@ class Store:
         )
         return TermList(groups, (tuple(row) for row in titles))
 
-    def topic_slug(self, name: str, option: str = "--topic", what: str = "topic") -> str:
+    def topic_slug(
+        self, name: str, option: str = "--topic", what: str = "topic", known: list[TopicInfo] | None = None
+    ) -> str:
         """The topic ``name`` means: its slug or its title, in any case, spacing or hyphenation
-        (``Language models``, ``language-models``, ``LANGUAGE_MODELS``). Invalid names the choices."""
+        (``Language models``, ``language-models``, ``LANGUAGE_MODELS``). Invalid names the choices
+        (of ``known``, the topics when the caller has read them already)."""
         check_text(name)
         wanted = lookup_key(name)
-        topics = self.topics()
+        topics = self.topics() if known is None else known
         for info in topics:
             if wanted in (lookup_key(info.topic), lookup_key(info.title)):
                 return info.topic
